@@ -1,0 +1,52 @@
+#include "engine/random.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+using namespace rockpool;
+
+// Known-answer vectors published with Random123 (kat_vectors, "philox4x32 10" lines).
+TEST_CASE("Philox4x32-10 reproduces the published known-answer vectors") {
+  using W = std::array<std::uint32_t, 4>;
+  CHECK(philox4x32_10({0, 0, 0, 0}, {0, 0}) == W{0x6627e8d5, 0xe169c58d, 0xbc57ac4c, 0x9b00dbd8});
+  CHECK(philox4x32_10({0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff}) ==
+        W{0x408f276d, 0x41c83b0e, 0xa20bc7c6, 0x6d5451fd});
+  CHECK(philox4x32_10({0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0}) ==
+        W{0xd16cfe09, 0x94fdcceb, 0x5001e420, 0x24126ea1});
+}
+
+TEST_CASE("CounterRng is a pure function of seed, stream and counter") {
+  const CounterRng a(42, 7), b(42, 7), other_stream(42, 8), other_seed(43, 7);
+  CHECK(a.bits(1000) == b.bits(1000));
+  CHECK(a.bits(1000) != other_stream.bits(1000));
+  CHECK(a.bits(1000) != other_seed.bits(1000));
+  // Evaluation order does not matter: draw 5 is the same before and after draw 9.
+  const auto first = a.uniform(5);
+  (void)a.uniform(9);
+  CHECK(a.uniform(5) == first);
+}
+
+TEST_CASE("CounterRng moments match the uniform, normal and exponential laws") {
+  const CounterRng rng(1, 2);
+  const int n = 200000;
+  double su = 0, su2 = 0, sn = 0, sn2 = 0, se = 0;
+  for (int i = 0; i < n; ++i) {
+    const double u = rng.uniform(i);
+    REQUIRE(u >= 0.0);
+    REQUIRE(u < 1.0);
+    su += u;
+    su2 += u * u;
+    const double g = rng.normal(i);
+    sn += g;
+    sn2 += g * g;
+    se += rng.exponential(i);
+  }
+  // Uniform: mean 1/2, variance 1/12; normal: 0, 1; exponential: mean 1.
+  // Tolerances are ~5 standard errors for n = 2e5.
+  CHECK(su / n == doctest::Approx(0.5).epsilon(0.004));
+  CHECK(su2 / n - (su / n) * (su / n) == doctest::Approx(1.0 / 12).epsilon(0.01));
+  CHECK(std::abs(sn / n) < 5 / std::sqrt(n));
+  CHECK(sn2 / n == doctest::Approx(1.0).epsilon(0.02));
+  CHECK(se / n == doctest::Approx(1.0).epsilon(0.012));
+}
