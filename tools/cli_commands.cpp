@@ -1,9 +1,17 @@
 #include "tools/cli_commands.hpp"
 
 #include <boost/program_options.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "engine/error.hpp"
+#include "engine/simulation.hpp"
+#include "engine/sources.hpp"
+#include "io/text_events.hpp"
+#include "neurons/lif_exp.hpp"
+#include "neurons/lif_exp_clocked.hpp"
 
 namespace rockpool::cli {
 namespace po = boost::program_options;
@@ -54,19 +62,142 @@ int run_version(std::span<const std::string> args) {
 int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
-  options.add_options()("file", po::value(&file)->required(), "text event file");
+  options.add_options()("file", po::value(&file)->required(), "text event file (t[unit],channel[,value])");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
   if (!parse(args, "rockpool info FILE", options, positional, vm)) return 0;
-  throw Error("info: not built yet");
+  TextEventInfo info;
+  const TSEvent events = read_text_events(file, &info);
+  const double span = to_seconds(events.t_stop() - events.t_start());
+  std::cout << "file:        " << file << "\n"
+            << "format:      text events (t,channel" << (info.has_values ? ",value" : "") << "), time unit "
+            << info.time_unit << "\n"
+            << "events:      " << events.size() << "\n"
+            << "channels:    " << events.num_channels() << "\n"
+            << "time span:   " << format_seconds(events.t_start()) << " s to " << format_seconds(events.t_stop())
+            << " s\n";
+  if (span > 0 && events.num_channels() > 0) {
+    std::cout << "mean rate:   " << static_cast<double>(events.size()) / span / static_cast<double>(events.num_channels())
+              << " Hz per channel\n";
+  }
+  std::cout << "timebase:    exact decimal times rounded once to 1/9 ns ticks\n";
+  return 0;
 }
+
+namespace {
+
+struct Timed {
+  RunStats stats;
+  std::size_t output_spikes = 0;
+  double seconds = 0;
+};
+
+// The demo network: Poisson input -> an excitatory/inhibitory LIF population with
+// recurrent connections (two synaptic ports), exact event-driven or clocked.
+Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, bool clocked) {
+  const std::size_t n_in = n / 2, n_exc = n * 4 / 5, n_inh = n - n_exc;
+  LifExp::Parameters p;
+  p.tau_mem = 20e-3;
+  p.tau_syn = {5e-3, 10e-3};  // port 0 excitatory, port 1 inhibitory
+  p.threshold = 1.0;
+  p.refractory = milliseconds(2);
+  Network net;
+  const NodeId in = net.add("input", std::make_unique<PoissonSource>(n_in, 20.0, seed));
+  const Duration dt = microseconds(100);
+  auto make = [&](std::size_t size) -> std::unique_ptr<Node> {
+    if (clocked) return std::make_unique<LifExpClocked>(p, size, dt);
+    return std::make_unique<LifExp>(p, size);
+  };
+  const NodeId exc = net.add("exc", make(n_exc));
+  const NodeId inh = net.add("inh", make(n_inh));
+  // Clocked layers take port p of neuron i on input channel p * size + i.
+  auto connect = [&](NodeId from, std::size_t from_n, NodeId to, std::size_t to_n, double prob, double w,
+                     std::uint32_t port, std::uint64_t s) {
+    if (!clocked) {
+      net.connect(from, to, Projection::random(from_n, to_n, prob, w, milliseconds(1), s, port));
+      return;
+    }
+    auto base = Projection::random(from_n, to_n, prob, w, milliseconds(1), s);
+    std::vector<Synapse> shifted;
+    for (NeuronIndex i = 0; i < from_n; ++i) {
+      for (std::uint32_t g = base.groups_begin(i); g < base.groups_begin(i + 1); ++g) {
+        for (NeuronIndex t : base.group_targets(g)) {
+          shifted.push_back({i, static_cast<NeuronIndex>(port * to_n + t), w, base.group_delay(g)});
+        }
+      }
+    }
+    net.connect(from, to, Projection::from_synapses(from_n, to_n * p.tau_syn.size(), std::move(shifted)));
+  };
+  connect(in, n_in, exc, n_exc, 0.1, 0.30, 0, seed + 1);
+  connect(in, n_in, inh, n_inh, 0.1, 0.30, 0, seed + 2);
+  connect(exc, n_exc, exc, n_exc, 0.02, 0.15, 0, seed + 3);
+  connect(exc, n_exc, inh, n_inh, 0.02, 0.15, 0, seed + 4);
+  connect(inh, n_inh, exc, n_exc, 0.05, -0.6, 1, seed + 5);
+  connect(inh, n_inh, inh, n_inh, 0.05, -0.6, 1, seed + 6);
+  Simulation sim(std::move(net));
+  SpikeRecorder& e = sim.record_spikes(exc);
+  SpikeRecorder& i = sim.record_spikes(inh);
+  const auto start = std::chrono::steady_clock::now();
+  sim.run_until(Time::from_seconds(duration_s));
+  Timed out;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.stats = sim.stats();
+  out.output_spikes = e.count() + i.count();
+  return out;
+}
+
+}  // namespace
 
 int run_demo(std::span<const std::string> args) {
   po::options_description options("options");
+  std::uint64_t seed = 42;
+  std::size_t neurons = 1000;
+  std::string duration_text = "1s";
+  options.add_options()("seed", po::value(&seed)->default_value(42), "random seed")(
+      "neurons", po::value(&neurons)->default_value(1000), "size of the LIF network (>= 10)")(
+      "duration", po::value(&duration_text)->default_value("1s"), "simulated time, e.g. 1s, 500ms");
   po::variables_map vm;
-  if (!parse(args, "rockpool demo", options, {}, vm)) return 0;
-  throw Error("demo: not built yet");
+  if (!parse(args, "rockpool demo [--seed N] [--neurons N] [--duration T]", options, {}, vm)) return 0;
+  if (neurons < 10) throw UsageError("--neurons must be at least 10");
+  const Duration duration = parse_duration(duration_text, "--duration");
+  if (duration <= Duration::zero()) throw UsageError("--duration must be positive");
+  const double seconds = to_seconds(duration);
+
+  // 1. A seeded Poisson spike train, recorded as a TSEvent and rasterised.
+  std::cout << "== 1. Poisson input: 100 channels at 10 Hz, seed " << seed << "\n";
+  {
+    Network net;
+    const NodeId src = net.add("poisson", std::make_unique<PoissonSource>(100, 10.0, seed));
+    Simulation sim(std::move(net));
+    SpikeRecorder& rec = sim.record_spikes(src);
+    sim.run_until(Time::zero() + duration);
+    const TSEvent spikes = rec.to_tsevent(Time::zero(), Time::zero() + duration);
+    TSEvent::RasterOptions raster_options;
+    raster_options.add_events = true;
+    const Raster raster = spikes.raster(milliseconds(1), raster_options);
+    const auto max_count = raster.data.empty() ? 0u : *std::max_element(raster.data.begin(), raster.data.end());
+    std::cout << spikes.description() << "\n"
+              << "raster at 1 ms: " << raster.num_timesteps << " bins x " << raster.num_channels
+              << " channels, busiest bin holds " << max_count << " spike(s)\n"
+              << "mean rate: " << static_cast<double>(spikes.size()) / seconds / 100.0 << " Hz per channel\n\n";
+  }
+
+  // 2. An E/I LIF network, exact event-driven, then clocked at 0.1 ms.
+  std::cout << "== 2. LIF network: " << neurons / 2 << " Poisson inputs -> " << neurons << " LIF neurons (E/I, "
+            << "recurrent), " << format_seconds(duration) << " s simulated\n";
+  const Timed exact = run_demo_network(neurons, seconds, seed, false);
+  const Timed clocked = run_demo_network(neurons, seconds, seed, true);
+  auto report = [&](const char* label, const Timed& r) {
+    std::printf("%-22s %8zu spikes (%6.2f Hz/neuron)  %8.3f s wall  %11.0f spikes/s  %12.0f synaptic events/s\n",
+                label, r.output_spikes, static_cast<double>(r.output_spikes) / seconds / static_cast<double>(neurons),
+                r.seconds, static_cast<double>(r.stats.spikes) / r.seconds,
+                static_cast<double>(r.stats.synaptic_events) / r.seconds);
+  };
+  report("exact event-driven:", exact);
+  report("clocked at 0.1 ms:", clocked);
+  std::printf("event-driven / clocked wall time: %.2f\n", exact.seconds / clocked.seconds);
+  return 0;
 }
 
 }  // namespace rockpool::cli

@@ -1,0 +1,363 @@
+#include "engine/simulation.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "engine/clocked_layer.hpp"
+#include "engine/source.hpp"
+
+namespace rockpool {
+
+// Per-node run state, kept beside the node rather than in it so models stay free of
+// scheduler details.
+struct Simulation::NodeRuntime {
+  NodeFamily family;
+  Population* population = nullptr;
+  ClockedLayer* layer = nullptr;
+  SpikeSource* source = nullptr;
+  ContinuousSource* continuous = nullptr;
+  // Population: one heap handle per neuron for its predicted spike.
+  std::vector<Scheduler::Handle> handles;
+  std::vector<std::uint8_t> has_handle;
+  // Clocked layer: input accumulated over the current bin, output of the last step.
+  std::vector<double> input;
+  std::vector<double> output;
+  std::int64_t tick = 0;  // index of the next tick: t0 + tick * dt
+  std::vector<std::uint32_t> spike_recorders;
+};
+
+// When a state recorder samples: every `every` from t0, or at listed times.
+struct Simulation::RecorderRuntime {
+  Duration every;
+  std::int64_t k = 0;
+  std::vector<Time> times;
+  std::size_t cursor = 0;
+};
+
+Simulation::Simulation(Network network, Time t0) : network_(std::move(network)), t0_(t0), now_(t0) {
+  network_.validate();
+  nodes_.resize(network_.num_nodes());
+  for (NodeId id = 0; id < network_.num_nodes(); ++id) {
+    Node& node = network_.node(id);
+    NodeRuntime& rt = nodes_[id];
+    rt.family = node.family();
+    switch (rt.family) {
+      case NodeFamily::kPopulation:
+        rt.population = static_cast<Population*>(&node);
+        rt.handles.resize(node.size_out());
+        rt.has_handle.assign(node.size_out(), 0);
+        break;
+      case NodeFamily::kClockedLayer:
+        rt.layer = static_cast<ClockedLayer*>(&node);
+        if (rt.layer->dt() <= Duration::zero()) {
+          throw NetworkError("clocked layer '" + node.name() + "' has a non-positive dt");
+        }
+        rt.input.assign(node.size_in(), 0.0);
+        rt.output.assign(node.size_out(), 0.0);
+        break;
+      case NodeFamily::kSpikeSource: rt.source = static_cast<SpikeSource*>(&node); break;
+      case NodeFamily::kContinuousSource: rt.continuous = static_cast<ContinuousSource*>(&node); break;
+    }
+  }
+  // Clocked layers that tick at the same time do so in topological order of their
+  // continuous connections, so a downstream layer sees its upstream layer's output of the
+  // same bin (as in Rockpool's chained evolution). Kahn's algorithm, ties by NodeId.
+  std::vector<std::size_t> indegree(nodes_.size(), 0);
+  for (ProjectionId p = 0; p < network_.num_projections(); ++p) {
+    const auto e = network_.ends(p);
+    if (nodes_[e.pre].layer && nodes_[e.post].layer) ++indegree[e.post];
+  }
+  tick_rank_.assign(nodes_.size(), 0);
+  std::vector<NodeId> ready;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    if (nodes_[id].layer && indegree[id] == 0) ready.push_back(id);
+  }
+  std::uint32_t rank = 0;
+  while (!ready.empty()) {
+    const auto it = std::min_element(ready.begin(), ready.end());
+    const NodeId id = *it;
+    ready.erase(it);
+    tick_rank_[id] = rank++;
+    for (ProjectionId p : network_.outgoing(id)) {
+      const NodeId post = network_.ends(p).post;
+      if (nodes_[post].layer && --indegree[post] == 0) ready.push_back(post);
+    }
+  }
+  // Layers in a loop of delayed spiking projections keep NodeId order after the others.
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    if (nodes_[id].layer && indegree[id] != 0) tick_rank_[id] = rank + id;
+  }
+}
+
+Simulation::~Simulation() = default;
+
+SpikeRecorder& Simulation::record_spikes(NodeId node) {
+  const Node& n = network_.node(node);
+  if (n.output_signal() != Signal::kSpikes) {
+    throw InvalidArgument("record_spikes", "node '" + n.name() + "' does not emit spikes");
+  }
+  spike_recorders_.push_back(std::make_unique<SpikeRecorder>(node, n.size_out(), n.name()));
+  nodes_[node].spike_recorders.push_back(static_cast<std::uint32_t>(spike_recorders_.size() - 1));
+  return *spike_recorders_.back();
+}
+
+StateRecorder& Simulation::add_state_recorder(NodeId node, std::string_view variable,
+                                              std::vector<NeuronIndex> neurons, RecorderRuntime schedule) {
+  const Node& n = network_.node(node);
+  const auto names = n.state_names();
+  const auto it = std::find(names.begin(), names.end(), variable);
+  if (it == names.end()) {
+    std::string known;
+    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
+    throw InvalidArgument("variable", "node '" + n.name() + "' has no state '" + std::string(variable) +
+                                          "' (it has: " + (known.empty() ? "none" : known) + ")");
+  }
+  if (neurons.empty()) {
+    for (std::size_t i = 0; i < n.size_out(); ++i) neurons.push_back(static_cast<NeuronIndex>(i));
+  }
+  for (std::size_t k = 0; k < neurons.size(); ++k) {
+    if (neurons[k] >= n.size_out()) {
+      throw OutOfRange("neurons", "index " + std::to_string(k) + " is neuron " + std::to_string(neurons[k]) +
+                                      " but '" + n.name() + "' has " + std::to_string(n.size_out()));
+    }
+  }
+  state_recorders_.push_back(std::make_unique<StateRecorder>(
+      node, static_cast<std::size_t>(it - names.begin()), std::move(neurons), n.name() + "." + std::string(variable)));
+  recorder_runtime_.push_back(std::move(schedule));
+  if (started_) schedule_sample(static_cast<std::uint32_t>(state_recorders_.size() - 1));
+  return *state_recorders_.back();
+}
+
+StateRecorder& Simulation::record_state(NodeId node, std::string_view variable, std::vector<NeuronIndex> neurons,
+                                        Duration every) {
+  if (every <= Duration::zero()) throw InvalidArgument("every", "the sampling interval must be positive");
+  RecorderRuntime schedule;
+  schedule.every = every;
+  // The first sample not before now.
+  schedule.k = started_ ? floor_div(now_ - t0_ + every - ticks(1), every) : 0;
+  return add_state_recorder(node, variable, std::move(neurons), std::move(schedule));
+}
+
+StateRecorder& Simulation::record_state(NodeId node, std::string_view variable, std::vector<NeuronIndex> neurons,
+                                        std::vector<Time> times) {
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    if (k > 0 && times[k] < times[k - 1]) {
+      throw InvalidArgument("times", "not sorted at index " + std::to_string(k));
+    }
+    if (times[k] < now_) throw InvalidArgument("times", "index " + std::to_string(k) + " lies before now");
+  }
+  RecorderRuntime schedule;
+  schedule.times = std::move(times);
+  return add_state_recorder(node, variable, std::move(neurons), std::move(schedule));
+}
+
+void Simulation::on_progress(ProgressCallback callback, std::uint64_t every_events) {
+  on_progress_ = std::move(callback);
+  progress_every_ = std::max<std::uint64_t>(1, every_events);
+}
+
+void Simulation::start() {
+  started_ = true;
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    NodeRuntime& rt = nodes_[id];
+    if (rt.population) {
+      changed_.clear();
+      rt.population->start(t0_, changed_);
+      apply_predictions(id);
+    } else if (rt.layer) {
+      rt.layer->start();
+      rt.tick = 1;  // tick 1 at t0 + dt closes bin 0, [t0, t0 + dt)
+      queue_.push({t0_ + rt.layer->dt(), EventKind::kClockTick, tick_rank_[id], 0, id, 0});
+    } else if (rt.source) {
+      rt.source->start(t0_);
+      schedule_next_source(id, t0_);
+    }
+  }
+  for (std::uint32_t r = 0; r < state_recorders_.size(); ++r) schedule_sample(r);
+}
+
+void Simulation::apply_predictions(NodeId node) {
+  NodeRuntime& rt = nodes_[node];
+  for (const Prediction& p : changed_) {
+    if (p.time == Time::max()) {
+      if (rt.has_handle[p.neuron]) {
+        queue_.erase(rt.handles[p.neuron]);
+        rt.has_handle[p.neuron] = 0;
+      }
+    } else if (rt.has_handle[p.neuron]) {
+      queue_.update(rt.handles[p.neuron], p.time);
+    } else {
+      rt.handles[p.neuron] = queue_.push({p.time, EventKind::kThreshold, node, p.neuron, 0, 0});
+      rt.has_handle[p.neuron] = 1;
+    }
+  }
+  changed_.clear();
+}
+
+void Simulation::emit(NodeId node, NeuronIndex neuron, Time t) {
+  ++stats_.spikes;
+  const NodeRuntime& rt = nodes_[node];
+  for (std::uint32_t r : rt.spike_recorders) spike_recorders_[r]->record(t, neuron);
+  if (on_spike_) on_spike_(node, neuron, t);
+  for (ProjectionId p : network_.outgoing(node)) {
+    const Projection& proj = network_.projection(p);
+    const std::uint32_t end = proj.groups_begin(neuron + 1);
+    for (std::uint32_t g = proj.groups_begin(neuron); g < end; ++g) {
+      queue_.push({t + proj.group_delay(g), EventKind::kDelivery, p, neuron, g, 0});
+    }
+  }
+}
+
+void Simulation::deliver(const Event& e) {
+  const Projection& proj = network_.projection(e.target);
+  const NodeId post = network_.ends(e.target).post;
+  const auto targets = proj.group_targets(e.aux);
+  const auto weights = proj.group_weights(e.aux);
+  stats_.synaptic_events += targets.size();
+  NodeRuntime& rt = nodes_[post];
+  if (rt.population) {
+    rt.population->receive(e.time, proj.port(), targets, weights, changed_);
+    apply_predictions(post);
+  } else {
+    for (std::size_t k = 0; k < targets.size(); ++k) rt.input[targets[k]] += weights[k];
+  }
+}
+
+void Simulation::tick(NodeId node, Time t) {
+  NodeRuntime& rt = nodes_[node];
+  const Node& layer_node = *rt.layer;
+  ++stats_.clock_ticks;
+  if (layer_node.input_signal() == Signal::kContinuous) {
+    // Continuous input is sampled at the start of the bin; clocked upstream layers give
+    // the output they hold (already updated for this bin if they tick earlier in order).
+    std::fill(rt.input.begin(), rt.input.end(), 0.0);
+    const Time bin_start = t - rt.layer->dt();
+    for (ProjectionId p : network_.incoming(node)) {
+      const NodeId pre = network_.ends(p).pre;
+      std::span<const double> values;
+      if (nodes_[pre].continuous) {
+        scratch_.resize(network_.node(pre).size_out());
+        nodes_[pre].continuous->sample(bin_start, scratch_);
+        values = scratch_;
+      } else {
+        values = nodes_[pre].output;
+      }
+      const Projection& proj = network_.projection(p);
+      for (NeuronIndex i = 0; i < proj.num_pre(); ++i) {
+        for (std::uint32_t g = proj.groups_begin(i); g < proj.groups_begin(i + 1); ++g) {
+          const auto targets = proj.group_targets(g);
+          const auto weights = proj.group_weights(g);
+          for (std::size_t k = 0; k < targets.size(); ++k) rt.input[targets[k]] += weights[k] * values[i];
+        }
+      }
+    }
+  }
+  rt.layer->step(rt.input, rt.output);
+  if (layer_node.input_signal() == Signal::kSpikes) std::fill(rt.input.begin(), rt.input.end(), 0.0);
+  if (layer_node.output_signal() == Signal::kSpikes) {
+    for (std::size_t c = 0; c < rt.output.size(); ++c) {
+      const auto count = static_cast<std::int64_t>(rt.output[c]);
+      for (std::int64_t n = 0; n < count; ++n) emit(node, static_cast<NeuronIndex>(c), t);
+    }
+  }
+  ++rt.tick;
+  queue_.push({t0_ + rt.tick * rt.layer->dt(), EventKind::kClockTick, tick_rank_[node], 0, node, 0});
+}
+
+void Simulation::schedule_next_source(NodeId node, Time after) {
+  const auto spike = nodes_[node].source->next();
+  if (!spike) return;
+  const Node& n = network_.node(node);
+  if (spike->time < after) {
+    throw InvalidArgument("source '" + n.name() + "'", "spike times go backwards at " + format_seconds(spike->time) +
+                                                           " s (after " + format_seconds(after) + " s)");
+  }
+  if (spike->channel >= n.size_out()) {
+    throw OutOfRange("source '" + n.name() + "'", "channel " + std::to_string(spike->channel) + " at " +
+                                                      format_seconds(spike->time) + " s, but it has " +
+                                                      std::to_string(n.size_out()) + " channels");
+  }
+  queue_.push({spike->time, EventKind::kSource, node, spike->channel, 0, 0});
+}
+
+void Simulation::schedule_sample(std::uint32_t recorder) {
+  RecorderRuntime& r = recorder_runtime_[recorder];
+  if (r.every > Duration::zero()) {
+    queue_.push({t0_ + r.k * r.every, EventKind::kRecord, recorder, 0, 0, 0});
+  } else if (r.cursor < r.times.size()) {
+    queue_.push({r.times[r.cursor], EventKind::kRecord, recorder, 0, 0, 0});
+  }
+}
+
+void Simulation::sample(std::uint32_t recorder, Time t) {
+  StateRecorder& rec = *state_recorders_[recorder];
+  const Node& node = network_.node(rec.node());
+  scratch_.resize(rec.neurons().size());
+  for (std::size_t k = 0; k < scratch_.size(); ++k) scratch_[k] = node.state(rec.variable(), rec.neurons()[k], t);
+  rec.add_sample(t, scratch_);
+  RecorderRuntime& r = recorder_runtime_[recorder];
+  ++r.k;
+  ++r.cursor;
+  schedule_sample(recorder);
+}
+
+void Simulation::dispatch(const Event& e) {
+  switch (e.kind) {
+    case EventKind::kClockTick: tick(e.aux, e.time); break;
+    case EventKind::kThreshold: {
+      NodeRuntime& rt = nodes_[e.target];
+      rt.has_handle[e.index] = 0;  // this handle was just popped
+      rt.population->fire(e.time, e.index, changed_);
+      apply_predictions(e.target);
+      emit(e.target, e.index, e.time);
+      break;
+    }
+    case EventKind::kDelivery: deliver(e); break;
+    case EventKind::kSource:
+      emit(e.target, e.index, e.time);
+      schedule_next_source(e.target, e.time);
+      break;
+    case EventKind::kRecord: sample(e.target, e.time); break;
+  }
+}
+
+bool Simulation::step() {
+  if (!started_) start();
+  if (queue_.empty()) return false;
+  const Event e = queue_.pop();
+  now_ = e.time;
+  dispatch(e);
+  ++stats_.events;
+  return true;
+}
+
+bool Simulation::run_until(Time t) {
+  if (t < now_) {
+    throw InvalidArgument("run_until", "target " + format_seconds(t) + " s lies before now (" +
+                                           format_seconds(now_) + " s)");
+  }
+  if (!started_) start();
+  std::uint64_t countdown = progress_every_;
+  // The event loop: pop in total order (time, kind, target, index, seq), dispatch.
+  while (!queue_.empty() && queue_.top().time < t) {
+    stats_.max_pending = std::max(stats_.max_pending, queue_.size());
+    const Event e = queue_.pop();
+    now_ = e.time;
+    dispatch(e);
+    ++stats_.events;
+    if (stop_requested_) {
+      stop_requested_ = false;
+      if (on_progress_) on_progress_(now_, t, stats_);
+      return false;
+    }
+    if (on_progress_ && --countdown == 0) {
+      countdown = progress_every_;
+      on_progress_(now_, t, stats_);
+    }
+  }
+  now_ = t;
+  if (on_progress_) on_progress_(now_, t, stats_);
+  return true;
+}
+
+}  // namespace rockpool

@@ -1,0 +1,123 @@
+// simulation.hpp: runs a network — the event loop and what it drives.
+//
+// A Simulation owns a Network (moved in), the Scheduler and the recorders. Populations
+// are advanced lazily per neuron when they receive or fire; clocked layers tick as
+// periodic events at t0 + k*dt; sources keep one pending spike each; recorders sample
+// after everything else at their time. See event.hpp for the total order of events and
+// doc/architecture.md for the path of one spike.
+//
+//   Simulation sim(std::move(net));
+//   SpikeRecorder& spikes = sim.record_spikes(net_id);
+//   sim.run_until(Time::from_seconds(1.0));     // every event with time < 1 s
+//   TSEvent out = spikes.to_tsevent(Time::zero(), sim.now());
+//
+// Determinism: a run depends only on the network, its seeds and the sequence of run calls'
+// end times... and not even on those: run_until(t1); run_until(t2) equals run_until(t2)
+// bit for bit, because neurons are advanced only by events, never by the end of a run.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/network.hpp"
+#include "engine/population.hpp"
+#include "engine/recorders.hpp"
+#include "engine/scheduler.hpp"
+
+namespace rockpool {
+
+class ClockedLayer;
+class SpikeSource;
+class ContinuousSource;
+
+struct RunStats {
+  std::uint64_t events = 0;            // scheduler events processed
+  std::uint64_t spikes = 0;            // spikes emitted by any node
+  std::uint64_t synaptic_events = 0;   // spike arrivals at single synapses
+  std::uint64_t clock_ticks = 0;       // clocked-layer steps
+  std::size_t max_pending = 0;         // largest scheduler size seen
+};
+
+class Simulation {
+ public:
+  using SpikeCallback = std::function<void(NodeId node, NeuronIndex neuron, Time t)>;
+  using ProgressCallback = std::function<void(Time now, Time target, const RunStats& stats)>;
+
+  // Validates the network (NetworkError on zero-delay cycles). t0: the time origin of the
+  // run: clocked layers tick at t0 + k*dt, sources start at t0.
+  explicit Simulation(Network network, Time t0 = Time::zero());
+  ~Simulation();
+  Simulation(const Simulation&) = delete;
+  Simulation& operator=(const Simulation&) = delete;
+
+  const Network& network() const { return network_; }
+  Network& network() { return network_; }
+
+  // Records every spike the node emits. The reference stays valid as long as the simulation.
+  SpikeRecorder& record_spikes(NodeId node);
+  // Samples a state variable (by name, see Node::state_names) of the given neurons (all if
+  // empty) at t0, t0 + every, t0 + 2*every, ... (after every event at that time).
+  StateRecorder& record_state(NodeId node, std::string_view variable, std::vector<NeuronIndex> neurons,
+                              Duration every);
+  // ... or at the given times (sorted, not before now).
+  StateRecorder& record_state(NodeId node, std::string_view variable, std::vector<NeuronIndex> neurons,
+                              std::vector<Time> times);
+
+  // Called for every spike of every node, in event order. It may call request_stop().
+  void on_spike(SpikeCallback callback) { on_spike_ = std::move(callback); }
+  // Called every `every_events` processed events and once at the end of each run call.
+  void on_progress(ProgressCallback callback, std::uint64_t every_events = 1 << 16);
+  // Ends the current run call after the event being processed; now() is that event's time.
+  void request_stop() { stop_requested_ = true; }
+
+  // Processes every event with time < t (in order) and sets now() = t. Returns false if it
+  // was stopped early by request_stop(). InvalidArgument if t < now().
+  bool run_until(Time t);
+  bool run_for(Duration d) { return run_until(now_ + d); }
+  // Processes the single earliest event; false if none is pending.
+  bool step();
+
+  Time now() const { return now_; }
+  Time t0() const { return t0_; }
+  const RunStats& stats() const { return stats_; }
+  std::size_t pending_events() const { return queue_.size(); }
+
+ private:
+  struct NodeRuntime;
+  struct RecorderRuntime;
+
+  void start();
+  void dispatch(const Event& e);
+  void apply_predictions(NodeId node);
+  void emit(NodeId node, NeuronIndex neuron, Time t);
+  void deliver(const Event& e);
+  void tick(NodeId node, Time t);
+  void sample(std::uint32_t recorder, Time t);
+  void schedule_next_source(NodeId node, Time after);
+  void schedule_sample(std::uint32_t recorder);
+  StateRecorder& add_state_recorder(NodeId node, std::string_view variable, std::vector<NeuronIndex> neurons,
+                                    RecorderRuntime schedule);
+
+  Network network_;
+  Scheduler queue_;
+  Time t0_;
+  Time now_;
+  bool started_ = false;
+  bool stop_requested_ = false;
+  RunStats stats_;
+  std::vector<NodeRuntime> nodes_;
+  std::vector<std::uint32_t> tick_rank_;  // clocked layers tick in topological order
+  std::vector<std::unique_ptr<SpikeRecorder>> spike_recorders_;
+  std::vector<std::unique_ptr<StateRecorder>> state_recorders_;
+  std::vector<RecorderRuntime> recorder_runtime_;
+  PredictionList changed_;      // scratch, reused for every population call
+  std::vector<double> scratch_;  // scratch for continuous inputs
+  SpikeCallback on_spike_;
+  ProgressCallback on_progress_;
+  std::uint64_t progress_every_ = 1 << 16;
+};
+
+}  // namespace rockpool

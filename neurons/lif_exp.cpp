@@ -1,0 +1,179 @@
+#include "neurons/lif_exp.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "neurons/threshold_crossing.hpp"
+
+namespace rockpool {
+namespace {
+
+constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
+
+double seconds_of(std::int64_t ticks) { return static_cast<double>(ticks) / static_cast<double>(kTicksPerSecond); }
+
+void check_time_constant(const char* name, double tau) {
+  if (!std::isfinite(tau) || tau <= 0) {
+    throw InvalidArgument(name, "must be a positive number of seconds, got " + std::to_string(tau));
+  }
+}
+
+constexpr std::string_view kStateNames[] = {"v_mem", "i_syn0", "i_syn1", "i_syn2", "i_syn3"};
+
+}  // namespace
+
+LifExp::LifExp(Parameters parameters, std::size_t size) : params_(std::move(parameters)) {
+  check_time_constant("tau_mem", params_.tau_mem);
+  if (params_.tau_syn.empty() || params_.tau_syn.size() > kMaxPorts) {
+    throw InvalidArgument("tau_syn", "needs 1 to 4 synaptic time constants, got " +
+                                         std::to_string(params_.tau_syn.size()));
+  }
+  for (double tau : params_.tau_syn) check_time_constant("tau_syn", tau);
+  for (double x : {params_.bias, params_.threshold, params_.v_rest, params_.v_reset}) {
+    if (!std::isfinite(x)) throw InvalidArgument("LifExp parameters", "bias, threshold, v_rest and v_reset must be finite");
+  }
+  if (params_.v_reset >= params_.threshold) {
+    throw InvalidArgument("v_reset", "must lie below threshold, or a neuron would fire forever");
+  }
+  if (params_.refractory < Duration::zero()) throw InvalidArgument("refractory", "must not be negative");
+  if (size > std::numeric_limits<NeuronIndex>::max()) throw OutOfRange("size", "more than 2^32 - 1 neurons");
+  ports_ = params_.tau_syn.size();
+  v_inf_ = params_.v_rest + params_.bias;
+  for (std::size_t p = 0; p < ports_; ++p) {
+    const double tau = params_.tau_syn[p];
+    equal_tau_[p] = tau == params_.tau_mem;
+    k_syn_[p] = equal_tau_[p] ? 0.0 : tau / (tau - params_.tau_mem);
+  }
+  v_mem_.assign(size, params_.v_rest);
+  i_syn_.assign(size * ports_, 0.0);
+  last_.assign(size, 0);
+  ref_until_.assign(size, std::numeric_limits<std::int64_t>::min());
+  predicted_.assign(size, kNever);
+}
+
+std::span<const std::string_view> LifExp::state_names() const {
+  return std::span<const std::string_view>(kStateNames, 1 + ports_);
+}
+
+void LifExp::set_v_mem(std::span<const double> v) {
+  if (v.size() != size()) {
+    throw DimensionMismatch("v_mem", "has " + std::to_string(v.size()) + " values for " + std::to_string(size()) +
+                                         " neurons");
+  }
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!std::isfinite(v[i])) throw InvalidArgument("v_mem", "not finite at index " + std::to_string(i));
+  }
+  v_mem_.assign(v.begin(), v.end());
+}
+
+LifExp::Neuron LifExp::load(NeuronIndex i) const {
+  Neuron n{v_mem_[i], {}, last_[i], ref_until_[i]};
+  for (std::size_t p = 0; p < ports_; ++p) n.i_syn[p] = i_syn_[p * size() + i];
+  return n;
+}
+
+void LifExp::store(NeuronIndex i, const Neuron& n) {
+  v_mem_[i] = n.v;
+  for (std::size_t p = 0; p < ports_; ++p) i_syn_[p * size() + i] = n.i_syn[p];
+  last_[i] = n.last;
+  ref_until_[i] = n.ref_until;
+}
+
+void LifExp::advance(Neuron& n, std::int64_t t) const {
+  if (t <= n.last) return;
+  // Refractory part: V stays at v_reset, the currents decay.
+  if (n.ref_until > n.last) {
+    const std::int64_t end = std::min(t, n.ref_until);
+    const double dt = seconds_of(end - n.last);
+    for (std::size_t p = 0; p < ports_; ++p) n.i_syn[p] *= std::exp(-dt / params_.tau_syn[p]);
+    n.v = params_.v_reset;
+    n.last = end;
+    if (end == t) return;
+  }
+  // Free part, closed form: V(s) = v_inf + (V0 - v_inf) e^{-s/tm}
+  //   + sum_p I_p k_p (e^{-s/tp} - e^{-s/tm})      (tau_p != tau_mem)
+  //   + sum_p I_p (s / tm) e^{-s/tm}               (tau_p == tau_mem)
+  const double s = seconds_of(t - n.last);
+  const double decay_mem = std::exp(-s / params_.tau_mem);
+  double v = v_inf_ + (n.v - v_inf_) * decay_mem;
+  for (std::size_t p = 0; p < ports_; ++p) {
+    const double decay_syn = std::exp(-s / params_.tau_syn[p]);
+    v += equal_tau_[p] ? n.i_syn[p] * (s / params_.tau_mem) * decay_mem
+                       : n.i_syn[p] * k_syn_[p] * (decay_syn - decay_mem);
+    n.i_syn[p] *= decay_syn;
+  }
+  n.v = v;
+  n.last = t;
+}
+
+std::int64_t LifExp::predict(const Neuron& state) const {
+  Neuron n = state;
+  std::int64_t start = n.last;
+  if (n.ref_until > n.last) {  // nothing can happen before the refractory period ends
+    advance(n, n.ref_until);
+    start = n.ref_until;
+  }
+  // f(s) = V(s) - threshold in the form of threshold_crossing.hpp.
+  ExpSum f;
+  f.constant = v_inf_ - params_.threshold;
+  double membrane = n.v - v_inf_;
+  for (std::size_t p = 0; p < ports_; ++p) {
+    if (n.i_syn[p] == 0.0) continue;
+    if (equal_tau_[p]) {
+      f.linear_coef += n.i_syn[p] / params_.tau_mem;
+      f.linear_rate = 1.0 / params_.tau_mem;
+    } else {
+      f.add(n.i_syn[p] * k_syn_[p], 1.0 / params_.tau_syn[p]);
+      membrane -= n.i_syn[p] * k_syn_[p];
+    }
+  }
+  f.add(membrane, 1.0 / params_.tau_mem);
+  const std::int64_t room = kNever - start;
+  const auto k = first_crossing_tick(f, room);
+  return k ? start + *k : kNever;
+}
+
+double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
+  if (variable > ports_) return Node::state(variable, i, t);
+  if (i >= size()) throw OutOfRange("neuron", std::to_string(i) + " >= population size " + std::to_string(size()));
+  Neuron n = load(i);
+  advance(n, t.ticks());
+  return variable == 0 ? n.v : n.i_syn[variable - 1];
+}
+
+void LifExp::start(Time t0, PredictionList& changed) {
+  for (NeuronIndex i = 0; i < size(); ++i) {
+    last_[i] = t0.ticks();
+    predicted_[i] = predict(load(i));
+    if (predicted_[i] != kNever) changed.push_back({i, Time::from_ticks(predicted_[i])});
+  }
+}
+
+void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets,
+                     std::span<const double> weights, PredictionList& changed) {
+  for (std::size_t k = 0; k < targets.size(); ++k) {
+    const NeuronIndex i = targets[k];
+    Neuron n = load(i);
+    advance(n, t.ticks());
+    n.i_syn[port] += weights[k];
+    store(i, n);
+    const std::int64_t next = predict(n);
+    if (next != predicted_[i]) {
+      predicted_[i] = next;
+      changed.push_back({i, Time::from_ticks(next)});
+    }
+  }
+}
+
+void LifExp::fire(Time t, NeuronIndex i, PredictionList& changed) {
+  Neuron n = load(i);
+  advance(n, t.ticks());
+  n.v = params_.v_reset;
+  n.ref_until = (t + params_.refractory).ticks();
+  store(i, n);
+  predicted_[i] = predict(n);
+  changed.push_back({i, Time::from_ticks(predicted_[i])});
+}
+
+}  // namespace rockpool

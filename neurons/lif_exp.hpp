@@ -1,0 +1,90 @@
+// lif_exp.hpp: exact event-driven leaky integrate-and-fire neurons with exponential
+// current synapses — the model that proves the engine.
+//
+// Equations (Rockpool's LIF, with a resting potential; Brian2's CUBA is the case of two
+// ports and no bias):
+//   tau_mem dV/dt  = -(V - v_rest) + sum_p I_p + bias
+//   tau_syn_p dI_p/dt = -I_p,        a spike of weight w on port p: I_p += w
+//   V >= threshold: spike, V = v_reset, V held at v_reset for `refractory` (currents go on).
+// Between events the state is updated analytically (exp of the elapsed time); the next
+// threshold crossing is found exactly to the tick (threshold_crossing.hpp), including the
+// degenerate tau_syn == tau_mem case. V and I are in the same unit (Rockpool: dimensionless;
+// CUBA: volts), times in seconds.
+//
+// State is structure-of-arrays: v_mem_[i], i_syn_[p * n + i], per-neuron clocks in ticks.
+//
+//   LifExp::Parameters p;  p.tau_syn = {5e-3, 10e-3};  p.threshold = -50e-3; ...
+//   auto pop = std::make_unique<LifExp>(p, 4000);
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "engine/population.hpp"
+
+namespace rockpool {
+
+class LifExp final : public Population {
+ public:
+  static constexpr std::size_t kMaxPorts = 4;
+
+  struct Parameters {
+    double tau_mem = 20e-3;               // s
+    std::vector<double> tau_syn = {50e-3};  // s, one per synaptic port (1..4)
+    double bias = 0.0;                    // constant input current, units of V
+    double threshold = 1.0;
+    double v_rest = 0.0;
+    double v_reset = 0.0;                 // must lie below threshold
+    Duration refractory = Duration::zero();
+  };
+
+  // Throws InvalidArgument naming the parameter for non-positive or non-finite time
+  // constants, v_reset >= threshold, no or too many ports.
+  LifExp(Parameters parameters, std::size_t size);
+
+  std::string_view type_name() const override { return "LifExp"; }
+  std::size_t size() const override { return v_mem_.size(); }
+  std::size_t num_ports() const override { return params_.tau_syn.size(); }
+  std::span<const std::string_view> state_names() const override;
+  double state(std::size_t variable, NeuronIndex i, Time t) const override;
+
+  // Initial membrane potentials (default v_rest); before start().
+  void set_v_mem(std::span<const double> v);
+  const Parameters& parameters() const { return params_; }
+
+  void start(Time t0, PredictionList& changed) override;
+  void receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets, std::span<const double> weights,
+               PredictionList& changed) override;
+  void fire(Time t, NeuronIndex i, PredictionList& changed) override;
+
+ private:
+  // One neuron's state, copied out of the arrays for an update.
+  struct Neuron {
+    double v;
+    std::array<double, kMaxPorts> i_syn;
+    std::int64_t last;        // ticks: state is exact at this time
+    std::int64_t ref_until;   // ticks: V clamped to v_reset before this time
+  };
+  Neuron load(NeuronIndex i) const;
+  void store(NeuronIndex i, const Neuron& n);
+  // Advances a copy exactly to tick t (t >= n.last).
+  void advance(Neuron& n, std::int64_t t) const;
+  // The next spike tick of a neuron whose state is exact at n.last, or Time::max().
+  std::int64_t predict(const Neuron& n) const;
+
+  Parameters params_;
+  std::size_t ports_;
+  double v_inf_;                             // v_rest + bias: where V relaxes to
+  std::array<double, kMaxPorts> k_syn_{};    // tau_p / (tau_p - tau_mem), or 0 if equal
+  std::array<bool, kMaxPorts> equal_tau_{};  // tau_p == tau_mem (the s*exp form)
+
+  std::vector<double> v_mem_;
+  std::vector<double> i_syn_;  // [port * size + neuron]
+  std::vector<std::int64_t> last_;
+  std::vector<std::int64_t> ref_until_;
+  std::vector<std::int64_t> predicted_;
+};
+
+}  // namespace rockpool

@@ -1,0 +1,107 @@
+#include "engine/network.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "engine/simulation.hpp"
+#include "engine/sources.hpp"
+#include "neurons/lif_exp.hpp"
+
+using namespace rockpool;
+
+namespace {
+std::unique_ptr<LifExp> lif(std::size_t n) { return std::make_unique<LifExp>(LifExp::Parameters{}, n); }
+
+std::string message_of(auto&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+}  // namespace
+
+TEST_CASE("a projection whose size does not match its nodes is refused, naming both") {
+  Network net;
+  net.add("a", lif(10));
+  net.add("b", lif(20));
+  const auto msg = message_of([&] { net.connect("a", "b", Projection::random(10, 21, 0.5, 1.0, milliseconds(1), 1)); });
+  CHECK(msg.find("'a' -> 'b'") != std::string::npos);
+  CHECK(msg.find("21 target neurons") != std::string::npos);
+  CHECK_THROWS_AS(net.connect("a", "b", Projection::random(11, 20, 0.5, 1.0, milliseconds(1), 1)), DimensionMismatch);
+  CHECK_NOTHROW(net.connect("a", "b", Projection::random(10, 20, 0.5, 1.0, milliseconds(1), 1)));
+}
+
+TEST_CASE("a zero-delay loop is refused with the cycle named") {
+  Network net;
+  net.add("in", std::make_unique<RegularSource>(5, milliseconds(1)));
+  net.add("a", lif(5));
+  net.add("b", lif(5));
+  net.add("c", lif(5));
+  net.connect("in", "a", Projection::one_to_one(5, 1.0, Duration::zero()));
+  net.connect("a", "b", Projection::one_to_one(5, 1.0, Duration::zero()));
+  net.connect("b", "c", Projection::one_to_one(5, 1.0, Duration::zero()));
+  net.connect("c", "a", Projection::one_to_one(5, 1.0, milliseconds(1)));
+  CHECK_NOTHROW(net.validate());  // the loop has a delay
+  net.connect("c", "b", Projection::one_to_one(5, 1.0, Duration::zero()));
+  const auto msg = message_of([&] { net.validate(); });
+  CHECK(msg.find("zero-delay cycle 'b' -> 'c' -> 'b'") != std::string::npos);
+  CHECK_THROWS_AS(Simulation(std::move(net)), NetworkError);
+}
+
+TEST_CASE("signals must match: a spike source cannot feed a continuous input") {
+  Network net;
+  net.add("in", std::make_unique<RegularSource>(2, milliseconds(1)));
+  net.add("ramp", std::make_unique<TSContinuousSource>(TSContinuous({Time::zero()}, {1.0, 2.0}, 2)));
+  net.add("a", lif(2));
+  CHECK_THROWS_AS(net.connect("ramp", "a", Projection::one_to_one(2, 1.0, Duration::zero())), NetworkError);
+  CHECK_THROWS_AS(net.connect("a", "in", Projection::one_to_one(2, 1.0, Duration::zero())), NetworkError);
+  CHECK_THROWS_AS(net.connect("in", "a", Projection::one_to_one(2, 1.0, Duration::zero(), /*port=*/1)), OutOfRange);
+  CHECK_THROWS_AS(net.add("a", lif(1)), InvalidArgument);  // the name is taken
+  CHECK_THROWS_AS(net.id("nope"), OutOfRange);
+}
+
+TEST_CASE("projections group each source's synapses by delay") {
+  // Source 0: delays 2, 1, 2 ms -> groups {1 ms: [post 1]}, {2 ms: [post 0, post 2]}.
+  auto p = Projection::from_synapses(2, 3,
+                                     {{0, 0, 0.5, milliseconds(2)},
+                                      {0, 1, 0.25, milliseconds(1)},
+                                      {0, 2, 0.125, milliseconds(2)},
+                                      {1, 2, 1.0, milliseconds(3)}});
+  REQUIRE(p.groups_begin(0) == 0);
+  REQUIRE(p.groups_begin(1) == 2);
+  REQUIRE(p.groups_begin(2) == 3);
+  CHECK(p.group_delay(0) == milliseconds(1));
+  CHECK(p.group_targets(0).size() == 1);
+  CHECK(p.group_targets(0)[0] == 1);
+  CHECK(p.group_delay(1) == milliseconds(2));
+  CHECK(std::vector<NeuronIndex>(p.group_targets(1).begin(), p.group_targets(1).end()) == std::vector<NeuronIndex>{0, 2});
+  CHECK(std::vector<double>(p.group_weights(1).begin(), p.group_weights(1).end()) == std::vector<double>{0.5, 0.125});
+  CHECK(p.min_delay() == milliseconds(1));
+  CHECK(p.max_delay() == milliseconds(3));
+  CHECK_THROWS_AS(Projection::from_synapses(2, 3, {{2, 0, 1.0, Duration::zero()}}), OutOfRange);
+  CHECK_THROWS_AS(Projection::from_synapses(2, 3, {{0, 0, 1.0, -milliseconds(1)}}), InvalidArgument);
+  CHECK_THROWS_AS(Projection::from_synapses(2, 3, {{0, 0, std::nan(""), Duration::zero()}}), InvalidArgument);
+}
+
+TEST_CASE("a random projection connects about p of all pairs, the same for the same seed") {
+  const auto a = Projection::random(300, 300, 0.1, 1.0, milliseconds(1), 42);
+  const auto b = Projection::random(300, 300, 0.1, 1.0, milliseconds(1), 42);
+  // Binomial(90000, 0.1): mean 9000, sd 90; 5 sd = 450.
+  CHECK(std::abs(static_cast<double>(a.num_synapses()) - 9000.0) < 450.0);
+  CHECK(a.num_synapses() == b.num_synapses());
+}
+
+TEST_CASE("the network dt is the lcm of the clocked layers' dt; the summary lists everything") {
+  Network net;
+  net.add("in", std::make_unique<RegularSource>(2, milliseconds(1)));
+  net.add("a", lif(2));
+  net.connect("in", "a", Projection::one_to_one(2, 1.0, milliseconds(1)));
+  CHECK(net.dt() == Duration::zero());
+  const std::string s = net.summary();
+  CHECK(s.find("'in' RegularSource") != std::string::npos);
+  CHECK(s.find("'in' -> 'a'  2 synapses, delay 0.001 s, port 0") != std::string::npos);
+}
