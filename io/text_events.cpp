@@ -38,10 +38,6 @@ std::vector<std::string_view> split_fields(std::string_view s) {
   }
 }
 
-bool starts_with_digit_or_sign(std::string_view s) {
-  return !s.empty() && (std::isdigit(static_cast<unsigned char>(s.front())) || s.front() == '-' ||
-                        s.front() == '+' || s.front() == '.');
-}
 
 }  // namespace
 
@@ -62,7 +58,8 @@ TSEvent read_text_events(const std::string& path, TextEventInfo* info) {
     const std::string_view text = trim(line);
     if (text.empty() || text.front() == '#') continue;
     const std::vector<std::string_view> fields = split_fields(text);
-    if (!header_seen && times.empty() && !starts_with_digit_or_sign(fields[0])) {
+    const std::string_view name = fields[0].substr(0, fields[0].find('['));
+    if (!header_seen && times.empty() && (name == "t" || name == "time")) {
       header_seen = true;
       meta.time_unit = unit_of_time_column(fields[0]);
       if (fields.size() < 2 || fields.size() > 3) {

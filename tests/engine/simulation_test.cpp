@@ -210,3 +210,19 @@ TEST_CASE("the progress hook sees time advance and the event count grow") {
   CHECK(monotonic);
   CHECK(seen.back() == Time::from_seconds(0.5));
 }
+
+TEST_CASE("the README's library example builds, runs and gives a TSEvent over the run") {
+  Network net;
+  NodeId in = net.add("input", std::make_unique<PoissonSource>(100, 20.0, /*seed=*/1));
+  NodeId lif = net.add("lif", std::make_unique<LifExp>(LifExp::Parameters{.bias = 0.5}, 50));
+  net.connect(in, lif, Projection::random(100, 50, 0.1, 0.3, milliseconds(1), /*seed=*/2));
+  Simulation sim(std::move(net));
+  SpikeRecorder& spikes = sim.record_spikes(lif);
+  sim.run_until(Time::from_seconds(1.0));
+  TSEvent out = spikes.to_tsevent(Time::zero(), sim.now());
+  CHECK(out.num_channels() == 50);
+  CHECK(out.t_stop() == Time::from_seconds(1.0));
+  // Each neuron gets ~10 inputs x 20 Hz x 0.3 x 50 ms = 3 units of current on top of
+  // the 0.5 bias: well above threshold 1, so every neuron fires.
+  CHECK(out.size() > 50);
+}
