@@ -107,8 +107,11 @@ struct CycleFinder : boost::default_dfs_visitor {
 
 void Network::validate() const {
   // A cycle of zero-delay projections would let spikes circulate without time passing.
+  // Edges into clocked layers do not count: what a clocked layer receives at t waits for
+  // its next tick, so a loop through one always takes time.
   Graph g(nodes_.size());
   for (std::size_t p = 0; p < projections_.size(); ++p) {
+    if (nodes_[ends_[p].post]->family() == NodeFamily::kClockedLayer) continue;
     if (projections_[p].num_synapses() > 0 && projections_[p].min_delay() == Duration::zero()) {
       boost::add_edge(ends_[p].pre, ends_[p].post, g);
     }

@@ -47,8 +47,9 @@ class Network {
     return connect(id(pre), id(post), std::move(projection));
   }
 
-  // Whole-graph checks: zero-delay cycles (NetworkError naming the cycle). Called by the
-  // simulation before a run.
+  // Whole-graph checks: zero-delay cycles (NetworkError naming the cycle); a cycle that
+  // passes through a clocked layer is fine (its input waits for the next tick). Called by
+  // the simulation before a run.
   void validate() const;
 
   std::size_t num_nodes() const { return nodes_.size(); }

@@ -1,5 +1,7 @@
 #include "timeseries/ts_continuous.hpp"
 
+#include "timeseries/time_span.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -9,18 +11,13 @@ namespace rockpool {
 
 namespace {
 
-std::string seconds_text(Time t) { return format_seconds(t) + " s"; }
+using series_detail::check_sorted;
+using series_detail::resolve_span;
+using series_detail::seconds_text;
+using series_detail::TimeSpan;
 
 double ratio(Duration num, Duration den) {
   return static_cast<double>(num.ticks()) / static_cast<double>(den.ticks());
-}
-
-void check_sorted(std::span<const Time> times, const char* argument) {
-  for (std::size_t i = 1; i < times.size(); ++i)
-    if (times[i] < times[i - 1])
-      throw InvalidArgument(argument, "not sorted at index " + std::to_string(i) + ": " +
-                                          seconds_text(times[i]) + " < " +
-                                          seconds_text(times[i - 1]));
 }
 
 // Rockpool's default gap when appending in time: the median step of the earlier series
@@ -69,18 +66,9 @@ TSContinuous::TSContinuous(std::vector<Time> times, std::vector<double> samples,
                                            ") x num_channels (" + std::to_string(num_channels_) +
                                            ") needs " + std::to_string(n * num_channels_));
   check_sorted(times_, "times");
-  t_start_ = options.t_start.value_or(n > 0 ? times_.front() : Time::zero());
-  t_stop_ = options.t_stop.value_or(n > 0 ? times_.back() : t_start_);
-  if (n > 0 && t_start_ > times_.front())
-    throw InvalidArgument("t_start", seconds_text(t_start_) + " is after the sample at index 0 (" +
-                                         seconds_text(times_.front()) + ")");
-  if (n > 0 && t_stop_ < times_.back())
-    throw InvalidArgument("t_stop", seconds_text(t_stop_) + " is before the sample at index " +
-                                        std::to_string(n - 1) + " (" +
-                                        seconds_text(times_.back()) + ")");
-  if (t_stop_ < t_start_)
-    throw InvalidArgument("t_stop", seconds_text(t_stop_) + " is before t_start " +
-                                        seconds_text(t_start_));
+  const TimeSpan span = resolve_span(times_, options.t_start, options.t_stop, "sample");
+  t_start_ = span.t_start;
+  t_stop_ = span.t_stop;
   if (interpolation_ == Interpolation::kCubic) {
     for (std::size_t i = 1; i < n; ++i)
       if (times_[i] == times_[i - 1])

@@ -1,5 +1,7 @@
 #include "timeseries/ts_event.hpp"
 
+#include "timeseries/time_span.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -10,7 +12,10 @@ namespace rockpool {
 
 namespace {
 
-std::string seconds_text(Time t) { return format_seconds(t) + " s"; }
+using series_detail::check_sorted;
+using series_detail::resolve_span;
+using series_detail::seconds_text;
+using series_detail::TimeSpan;
 
 // Smallest k with k * dt >= span, for span >= 0 and dt > 0.
 std::int64_t ceil_div(Duration span, Duration dt) {
@@ -57,11 +62,7 @@ TSEvent::TSEvent(std::vector<Time> times, std::vector<Channel> channels,
     throw DimensionMismatch("values", "has " + std::to_string(values_.size()) +
                                           " elements but times has " + std::to_string(n));
   if (values_.empty() && n > 0) has_values_ = false;
-  for (std::size_t i = 1; i < n; ++i)
-    if (times_[i] < times_[i - 1])
-      throw InvalidArgument("times", "not sorted at index " + std::to_string(i) + ": " +
-                                         seconds_text(times_[i]) + " < " +
-                                         seconds_text(times_[i - 1]));
+  check_sorted(times_, "times");
   for (std::size_t i = 0; i < values_.size(); ++i)
     if (std::isnan(values_[i]))
       throw InvalidArgument("values", "NaN at index " + std::to_string(i));
@@ -78,18 +79,9 @@ TSEvent::TSEvent(std::vector<Time> times, std::vector<Channel> channels,
     for (Channel c : channels_) num_channels_ = std::max<std::size_t>(num_channels_, c + std::size_t{1});
   }
 
-  t_start_ = options.t_start.value_or(n > 0 ? times_.front() : Time::zero());
-  t_stop_ = options.t_stop.value_or(n > 0 ? times_.back() : t_start_);
-  if (n > 0 && t_start_ > times_.front())
-    throw InvalidArgument("t_start", seconds_text(t_start_) + " is after the event at index 0 (" +
-                                         seconds_text(times_.front()) + ")");
-  if (n > 0 && t_stop_ < times_.back())
-    throw InvalidArgument("t_stop", seconds_text(t_stop_) + " is before the event at index " +
-                                        std::to_string(n - 1) + " (" +
-                                        seconds_text(times_.back()) + ")");
-  if (t_stop_ < t_start_)
-    throw InvalidArgument("t_stop", seconds_text(t_stop_) + " is before t_start " +
-                                        seconds_text(t_start_));
+  const TimeSpan span = resolve_span(times_, options.t_start, options.t_stop, "event");
+  t_start_ = span.t_start;
+  t_stop_ = span.t_stop;
 }
 
 TSEvent TSEvent::from_seconds(std::span<const double> times_s, std::vector<Channel> channels,

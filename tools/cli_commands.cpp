@@ -16,11 +16,9 @@
 namespace rockpool::cli {
 namespace po = boost::program_options;
 
-namespace {
-
 // Parses `args` against `options` (+ positionals); returns false after printing --help.
 // Unknown options and malformed values become UsageError (exit code 2).
-bool parse(std::span<const std::string> args, std::string_view usage, po::options_description& options,
+bool parse_options(std::span<const std::string> args, std::string_view usage, po::options_description& options,
            const po::positional_options_description& positional, po::variables_map& vm) {
   options.add_options()("help,h", "show this help");
   try {
@@ -40,13 +38,12 @@ bool parse(std::span<const std::string> args, std::string_view usage, po::option
   return true;
 }
 
-}  // namespace
-
 std::span<const Command> commands() {
   static const Command kCommands[] = {
       {"version", "print the version of rockpool-cpp", run_version},
       {"info", "describe a text event file (t,channel[,value])", run_info},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
+      {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
   };
   return kCommands;
 }
@@ -54,7 +51,7 @@ std::span<const Command> commands() {
 int run_version(std::span<const std::string> args) {
   po::options_description options("options");
   po::variables_map vm;
-  if (!parse(args, "rockpool version", options, {}, vm)) return 0;
+  if (!parse_options(args, "rockpool version", options, {}, vm)) return 0;
   std::cout << "rockpool-cpp 0.1.0 (C++20, time tick 1/9 ns)\n";
   return 0;
 }
@@ -66,7 +63,7 @@ int run_info(std::span<const std::string> args) {
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
-  if (!parse(args, "rockpool info FILE", options, positional, vm)) return 0;
+  if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
   TextEventInfo info;
   const TSEvent events = read_text_events(file, &info);
   const double span = to_seconds(events.t_stop() - events.t_start());
@@ -158,7 +155,7 @@ int run_demo(std::span<const std::string> args) {
       "neurons", po::value(&neurons)->default_value(1000), "size of the LIF network (>= 10)")(
       "duration", po::value(&duration_text)->default_value("1s"), "simulated time, e.g. 1s, 500ms");
   po::variables_map vm;
-  if (!parse(args, "rockpool demo [--seed N] [--neurons N] [--duration T]", options, {}, vm)) return 0;
+  if (!parse_options(args, "rockpool demo [--seed N] [--neurons N] [--duration T]", options, {}, vm)) return 0;
   if (neurons < 10) throw UsageError("--neurons must be at least 10");
   const Duration duration = parse_duration(duration_text, "--duration");
   if (duration <= Duration::zero()) throw UsageError("--duration must be positive");

@@ -6,6 +6,7 @@
 // commands().
 #pragma once
 
+#include <boost/program_options.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,8 +23,16 @@ struct Command {
 
 std::span<const Command> commands();
 
+// Parses `args` against `options` (+ positionals), adding --help; returns false after
+// printing the help. Unknown options and malformed values throw UsageError (exit code 2).
+bool parse_options(std::span<const std::string> args, std::string_view usage,
+                   boost::program_options::options_description& options,
+                   const boost::program_options::positional_options_description& positional,
+                   boost::program_options::variables_map& vm);
+
 int run_version(std::span<const std::string> args);
 int run_info(std::span<const std::string> args);
 int run_demo(std::span<const std::string> args);
+int run_bench(std::span<const std::string> args);
 
 }  // namespace rockpool::cli
