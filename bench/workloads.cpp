@@ -66,12 +66,10 @@ Workload build_cuba(const Options& o) {
   for (std::size_t i = 0; i < n; ++i) {
     const CounterRng row(o.seed + 1, i);
     const std::uint32_t port = i < n_exc ? 0 : 1;
-    for (std::size_t j = 0; j < n; ++j) {
-      if (row.uniform(j) < p_connect) {
-        synapses[port].push_back({static_cast<NeuronIndex>(i), input_channel(o, port, n, static_cast<NeuronIndex>(j)),
-                                  port == 0 ? we : wi, edge_delay});
-      }
-    }
+    for_each_bernoulli(row, n, p_connect, [&](std::uint64_t j) {
+      synapses[port].push_back({static_cast<NeuronIndex>(i), input_channel(o, port, n, static_cast<NeuronIndex>(j)),
+                                port == 0 ? we : wi, edge_delay});
+    });
   }
   Workload w;
   w.name = "cuba";

@@ -6,8 +6,11 @@
 // the event loop makes one virtual call per delivered spike row, not one per synapse.
 // State lives in structure-of-arrays form inside the model.
 //
-// The scheduler keeps one heap handle per neuron for its predicted next spike; models
-// report changed predictions through a PredictionList (Time::max() = will not fire).
+// The scheduler keeps one heap entry per neuron, its *due time*: either the exact time of
+// its next spike or an earlier time at which the model wants to look again (a "check",
+// e.g. a cheap lower bound on the threshold-crossing time, so that the exact crossing is
+// solved only when a spike may be near, not after every input). Models report changed due
+// times through a PredictionList (Time::max() = nothing due).
 #pragma once
 
 #include <cstdint>
@@ -20,7 +23,7 @@ namespace rockpool {
 
 struct Prediction {
   NeuronIndex neuron;
-  Time time;  // the neuron's next spike, or Time::max() if it will not fire on its own
+  Time time;  // the neuron's next due time, or Time::max() if nothing is due
 };
 using PredictionList = std::vector<Prediction>;
 
@@ -33,19 +36,22 @@ class Population : public Node {
   std::size_t size_out() const final { return size(); }
   virtual std::size_t size() const = 0;
 
-  // Sets every neuron's clock to t0 (state as initialised) and appends the prediction of
-  // every neuron that will fire without input (e.g. a bias above threshold).
+  // Sets every neuron's clock to t0 (state as initialised) and appends the due time of
+  // every neuron that may fire without input (e.g. a bias above threshold).
   virtual void start(Time t0, PredictionList& changed) = 0;
 
   // Pre: t is not earlier than any earlier call; targets[k] < size(); port < num_ports().
   // Post: each target advanced exactly to t, weights[k] added to its synaptic input on
-  // `port`; a new prediction appended for every target whose prediction changed.
+  // `port`; a new due time appended for every target whose due time changed. A due time
+  // must never lie after the neuron's true next spike.
   virtual void receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets,
                        std::span<const double> weights, PredictionList& changed) = 0;
 
-  // Pre: t is neuron i's current prediction (the scheduler popped it).
-  // Post: neuron i has spiked at t (reset, refractory); its next prediction appended.
-  virtual void fire(Time t, NeuronIndex i, PredictionList& changed) = 0;
+  // Pre: t is neuron i's due time (the scheduler popped it; nothing is due for i now).
+  // Post: if t was its exact spike time, neuron i has spiked at t (reset, refractory) and
+  // the call returns true; otherwise (a check) it returns false. Either way the next due
+  // time, if any, is appended.
+  virtual bool on_due(Time t, NeuronIndex i, PredictionList& changed) = 0;
 };
 
 }  // namespace rockpool

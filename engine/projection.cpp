@@ -102,11 +102,9 @@ Projection Projection::random(std::size_t num_pre, std::size_t num_post, double 
   synapses.reserve(static_cast<std::size_t>(p * static_cast<double>(num_pre * num_post) * 1.05) + 16);
   for (std::size_t i = 0; i < num_pre; ++i) {
     const CounterRng rng(seed, i);  // one stream per source row: rows are independent
-    for (std::size_t j = 0; j < num_post; ++j) {
-      if (rng.uniform(j) < p) {
-        synapses.push_back({static_cast<NeuronIndex>(i), static_cast<NeuronIndex>(j), weight, delay});
-      }
-    }
+    for_each_bernoulli(rng, num_post, p, [&](std::uint64_t j) {
+      synapses.push_back({static_cast<NeuronIndex>(i), static_cast<NeuronIndex>(j), weight, delay});
+    });
   }
   return from_synapses(num_pre, num_post, std::move(synapses), port);
 }

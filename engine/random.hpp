@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 
 namespace rockpool {
@@ -43,5 +44,27 @@ class CounterRng {
   std::uint64_t seed_;
   std::uint64_t stream_;
 };
+
+// Calls visit(j) for each j in [0, n) that succeeds in an independent Bernoulli(p) trial,
+// in increasing order, drawing one geometric gap per success (draw k uses counter k) rather
+// than one number per trial: O(p n) work for sparse connectivity.
+template <class Visit>
+void for_each_bernoulli(const CounterRng& rng, std::uint64_t n, double p, Visit&& visit) {
+  if (p <= 0.0 || n == 0) return;
+  if (p >= 1.0) {
+    for (std::uint64_t j = 0; j < n; ++j) visit(j);
+    return;
+  }
+  // The number of failures before a success is floor(ln U / ln(1 - p)), U in (0, 1].
+  const double log_q = std::log1p(-p);
+  std::uint64_t j = 0;
+  for (std::uint64_t k = 0;; ++k) {
+    const double gap = std::floor(std::log(rng.uniform_open0(k)) / log_q);
+    if (gap >= static_cast<double>(n - j)) return;
+    j += static_cast<std::uint64_t>(gap);
+    visit(j);
+    if (++j >= n) return;
+  }
+}
 
 }  // namespace rockpool

@@ -307,9 +307,9 @@ void Simulation::dispatch(const Event& e) {
     case EventKind::kThreshold: {
       NodeRuntime& rt = nodes_[e.target];
       rt.has_handle[e.index] = 0;  // this handle was just popped
-      rt.population->fire(e.time, e.index, changed_);
+      const bool spiked = rt.population->on_due(e.time, e.index, changed_);
       apply_predictions(e.target);
-      emit(e.target, e.index, e.time);
+      if (spiked) emit(e.target, e.index, e.time);
       break;
     }
     case EventKind::kDelivery: deliver(e); break;

@@ -49,7 +49,8 @@ LifExp::LifExp(Parameters parameters, std::size_t size) : params_(std::move(para
   i_syn_.assign(size * ports_, 0.0);
   last_.assign(size, 0);
   ref_until_.assign(size, std::numeric_limits<std::int64_t>::min());
-  predicted_.assign(size, kNever);
+  due_.assign(size, kNever);
+  due_exact_.assign(size, 0);
 }
 
 std::span<const std::string_view> LifExp::state_names() const {
@@ -107,14 +108,14 @@ void LifExp::advance(Neuron& n, std::int64_t t) const {
   n.last = t;
 }
 
-std::int64_t LifExp::predict(const Neuron& state) const {
+LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now) const {
   Neuron n = state;
   std::int64_t start = n.last;
   if (n.ref_until > n.last) {  // nothing can happen before the refractory period ends
     advance(n, n.ref_until);
     start = n.ref_until;
   }
-  // f(s) = V(s) - threshold in the form of threshold_crossing.hpp.
+  // f(s) = V(start + s) - threshold in the form of threshold_crossing.hpp.
   ExpSum f;
   f.constant = v_inf_ - params_.threshold;
   double membrane = n.v - v_inf_;
@@ -129,9 +130,28 @@ std::int64_t LifExp::predict(const Neuron& state) const {
     }
   }
   f.add(membrane, 1.0 / params_.tau_mem);
+  const std::int64_t from = std::max<std::int64_t>(0, now - start);
   const std::int64_t room = kNever - start;
-  const auto k = first_crossing_tick(f, room);
-  return k ? start + *k : kNever;
+  // A cheap bound first: while the crossing is further than the window, check back then.
+  const double bound = crossing_lower_bound(f, seconds_of(from));
+  if (bound == std::numeric_limits<double>::infinity()) return {kNever, true};
+  const double bound_ticks = bound * static_cast<double>(kTicksPerSecond);
+  if (bound_ticks - static_cast<double>(from) > static_cast<double>(kExactWindow.ticks())) {
+    if (bound_ticks >= static_cast<double>(room)) return {kNever, true};
+    return {start + static_cast<std::int64_t>(bound_ticks), false};  // floor: never after the crossing
+  }
+  const auto k = first_crossing_tick(f, room, from);
+  return {k ? start + *k : kNever, true};
+}
+
+void LifExp::set_due(NeuronIndex i, Due due, bool keep_earlier_check, PredictionList& changed) {
+  const std::int64_t old = due_[i];
+  // An earlier check is harmless (it only looks again), so it may stay and save a heap move.
+  if (keep_earlier_check && old != kNever && !due_exact_[i] && old <= due.time && !due.exact) return;
+  due_exact_[i] = due.exact;
+  if (due.time == old) return;
+  due_[i] = due.time;
+  changed.push_back({i, Time::from_ticks(due.time)});
 }
 
 double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
@@ -145,8 +165,8 @@ double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
 void LifExp::start(Time t0, PredictionList& changed) {
   for (NeuronIndex i = 0; i < size(); ++i) {
     last_[i] = t0.ticks();
-    predicted_[i] = predict(load(i));
-    if (predicted_[i] != kNever) changed.push_back({i, Time::from_ticks(predicted_[i])});
+    due_[i] = kNever;
+    set_due(i, next_due(load(i), t0.ticks()), false, changed);
   }
 }
 
@@ -158,22 +178,24 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
     advance(n, t.ticks());
     n.i_syn[port] += weights[k];
     store(i, n);
-    const std::int64_t next = predict(n);
-    if (next != predicted_[i]) {
-      predicted_[i] = next;
-      changed.push_back({i, Time::from_ticks(next)});
-    }
+    set_due(i, next_due(n, t.ticks()), true, changed);
   }
 }
 
-void LifExp::fire(Time t, NeuronIndex i, PredictionList& changed) {
+bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
+  const bool spike = due_exact_[i] && due_[i] == t.ticks();
+  due_[i] = kNever;  // the scheduler has just popped it
+  if (!spike) {      // a check: look again from the unchanged state
+    set_due(i, next_due(load(i), t.ticks()), false, changed);
+    return false;
+  }
   Neuron n = load(i);
   advance(n, t.ticks());
   n.v = params_.v_reset;
   n.ref_until = (t + params_.refractory).ticks();
   store(i, n);
-  predicted_[i] = predict(n);
-  changed.push_back({i, Time::from_ticks(predicted_[i])});
+  set_due(i, next_due(n, t.ticks()), false, changed);
+  return true;
 }
 
 }  // namespace rockpool

@@ -8,7 +8,10 @@
 //   V >= threshold: spike, V = v_reset, V held at v_reset for `refractory` (currents go on).
 // Between events the state is updated analytically (exp of the elapsed time); the next
 // threshold crossing is found exactly to the tick (threshold_crossing.hpp), including the
-// degenerate tau_syn == tau_mem case. V and I are in the same unit (Rockpool: dimensionless;
+// degenerate tau_syn == tau_mem case. To keep that search off the per-input path, after an
+// input the neuron is given a cheap lower bound on its crossing as a *check* time; only
+// when the bound comes within kExactWindow is the exact crossing solved. Checks never
+// advance the state, so spike times do not depend on when checks happen. V and I are in the same unit (Rockpool: dimensionless;
 // CUBA: volts), times in seconds.
 //
 // State is structure-of-arrays: v_mem_[i], i_syn_[p * n + i], per-neuron clocks in ticks.
@@ -57,7 +60,11 @@ class LifExp final : public Population {
   void start(Time t0, PredictionList& changed) override;
   void receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets, std::span<const double> weights,
                PredictionList& changed) override;
-  void fire(Time t, NeuronIndex i, PredictionList& changed) override;
+  bool on_due(Time t, NeuronIndex i, PredictionList& changed) override;
+
+  // Solve exactly once the crossing's lower bound is nearer than this; further away,
+  // schedule a check at the bound instead.
+  static constexpr Duration kExactWindow = microseconds(500);
 
  private:
   // One neuron's state, copied out of the arrays for an update.
@@ -71,8 +78,16 @@ class LifExp final : public Population {
   void store(NeuronIndex i, const Neuron& n);
   // Advances a copy exactly to tick t (t >= n.last).
   void advance(Neuron& n, std::int64_t t) const;
-  // The next spike tick of a neuron whose state is exact at n.last, or Time::max().
-  std::int64_t predict(const Neuron& n) const;
+  // The next due time at or after `now` of a neuron whose state is exact at n.last
+  // (<= now) and which cannot have crossed threshold before `now`.
+  struct Due {
+    std::int64_t time;  // ticks; kNever if nothing is due
+    bool exact;         // the spike time itself (not a check)
+  };
+  Due next_due(const Neuron& n, std::int64_t now) const;
+  // Stores a new due time for neuron i; appends it to `changed` if the heap must change.
+  // `keep_earlier_check`: an existing check before the new time may stay (it is harmless).
+  void set_due(NeuronIndex i, Due due, bool keep_earlier_check, PredictionList& changed);
 
   Parameters params_;
   std::size_t ports_;
@@ -84,7 +99,8 @@ class LifExp final : public Population {
   std::vector<double> i_syn_;  // [port * size + neuron]
   std::vector<std::int64_t> last_;
   std::vector<std::int64_t> ref_until_;
-  std::vector<std::int64_t> predicted_;
+  std::vector<std::int64_t> due_;          // ticks: what the scheduler holds, kNever if nothing
+  std::vector<std::uint8_t> due_exact_;    // due_ is the exact spike time (not a check)
 };
 
 }  // namespace rockpool

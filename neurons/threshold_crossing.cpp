@@ -114,6 +114,11 @@ double horizon_seconds(const ExpSum& f) {
 }  // namespace
 
 double ExpSum::operator()(double s) const {
+  if (s == 0.0) {  // the common case right after an input: no exponentials needed
+    double v = constant;
+    for (int j = 0; j < terms; ++j) v += coef[j];
+    return v;
+  }
   double v = constant;
   for (int j = 0; j < terms; ++j) v += coef[j] * std::exp(-rate[j] * s);
   if (linear_coef != 0.0) v += linear_coef * s * std::exp(-linear_rate * s);
@@ -127,8 +132,26 @@ double ExpSum::derivative(double s) const {
   return v;
 }
 
-std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks) {
-  if (f(0.0) >= 0) return 0;
+double crossing_lower_bound(const ExpSum& f, double s0) {
+  // Each exponential term's slope -r b e^{-r s} is largest at s0 when positive.
+  double slope = 0.0;
+  for (int j = 0; j < f.terms; ++j) {
+    const double decay = s0 == 0.0 ? 1.0 : std::exp(-f.rate[j] * s0);
+    slope += std::max(0.0, -f.rate[j] * f.coef[j] * decay);
+  }
+  if (f.linear_coef != 0.0) {
+    // d (1 - q s) e^{-q s}: for s >= s0 at most max(0, (1 - q s0) e^{-q s0}) times d > 0,
+    // and for d < 0 at most -d e^{-2} (the minimum of (1 - q s) e^{-q s} is -e^{-2}).
+    const double q = f.linear_rate, d = f.linear_coef;
+    slope += d > 0 ? d * std::max(0.0, (1.0 - q * s0) * std::exp(-q * s0)) : -d * std::exp(-2.0);
+  }
+  if (slope <= 0.0) return std::numeric_limits<double>::infinity();
+  return s0 - f(s0) / slope;
+}
+
+std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks, std::int64_t min_tick) {
+  if (min_tick > max_ticks) return std::nullopt;
+  if (f(tick_seconds(min_tick)) >= 0) return min_tick;
   // Quick rejection (the common case): every term at its largest stays below zero.
   double upper = f.constant;
   for (int j = 0; j < f.terms; ++j) upper += std::max(0.0, f.coef[j]);
@@ -136,17 +159,18 @@ std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t ma
   if (upper < 0) return std::nullopt;
 
   const double limit = std::min(horizon_seconds(f), tick_seconds(max_ticks));
-  double from = 0.0;
+  double from = tick_seconds(min_tick);
+  if (from > limit) return std::nullopt;
   // A root found between ticks may be a brief touch that no tick sees: then search on
   // from just past it. Each round moves `from` forward by at least a tick.
   for (int round = 0; round < 64; ++round) {
     const auto root = first_root(f, from, limit, 0);
     if (!root) return std::nullopt;
     auto k = static_cast<std::int64_t>(std::ceil(*root * static_cast<double>(kTicksPerSecond)));
-    k = std::clamp<std::int64_t>(k, 1, max_ticks);
+    k = std::clamp<std::int64_t>(k, min_tick + 1, max_ticks);
     for (int step = 0; step < 3 && k < max_ticks && f(tick_seconds(k)) < 0; ++step) ++k;
     if (f(tick_seconds(k)) >= 0) {
-      while (k > 1 && f(tick_seconds(k - 1)) >= 0) --k;
+      while (k > min_tick + 1 && f(tick_seconds(k - 1)) >= 0) --k;
       return k;
     }
     if (k >= max_ticks) return std::nullopt;

@@ -37,9 +37,16 @@ struct ExpSum {
   double derivative(double s) const;
 };
 
-// The first tick k >= 0 (s = k / 9e9 seconds) with f(s) >= 0, or nullopt if f stays
-// negative up to max_ticks. Exact to the tick: f(k) >= 0 and (k == 0 or f(k - 1) < 0)
-// hold for the returned k when evaluated with ExpSum::operator().
-std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks);
+// The first tick k >= min_tick (s = k / 9e9 seconds) with f(s) >= 0, or nullopt if f
+// stays negative up to max_ticks. Pre: f < 0 on [0, min_tick). Exact to the tick:
+// f(k) >= 0 and (k == min_tick or f(k - 1) < 0) hold for the returned k when evaluated
+// with ExpSum::operator().
+std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks,
+                                                std::int64_t min_tick = 0);
+
+// A cheap lower bound on the first crossing at or after s0 (seconds), from f(s0) < 0 and
+// an upper bound D on f' over [s0, inf): f(s) <= f(s0) + D (s - s0). Returns s0 - f(s0)/D,
+// or +infinity when D <= 0 (f never rises again, so it never reaches zero).
+double crossing_lower_bound(const ExpSum& f, double s0);
 
 }  // namespace rockpool

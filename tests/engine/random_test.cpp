@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <vector>
 
 using namespace rockpool;
 
@@ -49,4 +50,32 @@ TEST_CASE("CounterRng moments match the uniform, normal and exponential laws") {
   CHECK(std::abs(sn / n) < 5 / std::sqrt(n));
   CHECK(sn2 / n == doctest::Approx(1.0).epsilon(0.02));
   CHECK(se / n == doctest::Approx(1.0).epsilon(0.012));
+}
+
+TEST_CASE("for_each_bernoulli picks each index with probability p, in order") {
+  // 400 rows of 1000 trials at p = 0.1: each index is hit ~40 times (binomial sd 6), the
+  // total is 40000 +- 5 sd of 190.
+  std::vector<int> hits(1000, 0);
+  std::size_t total = 0;
+  bool increasing = true;
+  for (std::uint64_t row = 0; row < 400; ++row) {
+    std::int64_t last = -1;
+    for_each_bernoulli(CounterRng(3, row), 1000, 0.1, [&](std::uint64_t j) {
+      increasing = increasing && static_cast<std::int64_t>(j) > last;
+      last = static_cast<std::int64_t>(j);
+      ++hits[j];
+      ++total;
+    });
+  }
+  CHECK(increasing);
+  CHECK(std::abs(static_cast<double>(total) - 40000.0) < 950.0);
+  // First and last indices are not favoured: chi-square-like check on two halves.
+  std::size_t first_half = 0;
+  for (int j = 0; j < 500; ++j) first_half += hits[j];
+  CHECK(std::abs(static_cast<double>(first_half) - static_cast<double>(total) / 2) < 5 * std::sqrt(total / 4.0));
+  std::size_t all = 0;
+  for_each_bernoulli(CounterRng(1, 1), 7, 1.0, [&](std::uint64_t) { ++all; });
+  CHECK(all == 7);
+  for_each_bernoulli(CounterRng(1, 1), 7, 0.0, [&](std::uint64_t) { ++all; });
+  CHECK(all == 7);
 }
