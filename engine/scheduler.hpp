@@ -1,9 +1,9 @@
 // scheduler.hpp: the set of pending events, popped in the total order of event.hpp.
 //
 // A mutable 4-ary heap (Boost.Heap) of Event values. push() returns a handle that stays
-// valid until its event is popped or erased; a predicted event (a neuron's next threshold
-// crossing) is moved with update() when new input changes the prediction, or erased when
-// the neuron will no longer fire. The scheduler owns its events; it assigns each pushed
+// valid until its event is popped or erased; a predicted event (a population's earliest
+// due neuron, see due_queue.hpp) is moved with update() when new input changes it, or
+// erased when nothing is due. The scheduler owns its events; it assigns each pushed
 // event a sequence number, the last tie-break of the order, so equal (time, kind, target,
 // index) events pop in push order.
 //
@@ -37,10 +37,12 @@ class Scheduler {
     event.seq = next_seq_++;
     return heap_.push(event);
   }
-  // Moves a pending event to a new time; it keeps its sequence number.
-  void update(Handle handle, Time time) {
+  // Moves a pending event to a new time (and index); it keeps its sequence number.
+  void update(Handle handle, Time time) { update(handle, time, (*handle).index); }
+  void update(Handle handle, Time time, std::uint32_t index) {
     Event e = *handle;
     e.time = time;
+    e.index = index;
     heap_.update(handle, e);
   }
   void erase(Handle handle) { heap_.erase(handle); }

@@ -1,9 +1,11 @@
 #include "engine/simulation.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <string>
 
 #include "engine/clocked_layer.hpp"
+#include "engine/due_queue.hpp"
 #include "engine/source.hpp"
 
 namespace rockpool {
@@ -16,9 +18,10 @@ struct Simulation::NodeRuntime {
   ClockedLayer* layer = nullptr;
   SpikeSource* source = nullptr;
   ContinuousSource* continuous = nullptr;
-  // Population: one heap handle per neuron for its predicted spike.
-  std::vector<Scheduler::Handle> handles;
-  std::vector<std::uint8_t> has_handle;
+  // Population: its neurons' due times, and one scheduler entry for the earliest.
+  DueQueue due;
+  Scheduler::Handle handle;
+  bool has_handle = false;
   // Clocked layer: input accumulated over the current bin, output of the last step.
   std::vector<double> input;
   std::vector<double> output;
@@ -44,8 +47,7 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
     switch (rt.family) {
       case NodeFamily::kPopulation:
         rt.population = static_cast<Population*>(&node);
-        rt.handles.resize(node.size_out());
-        rt.has_handle.assign(node.size_out(), 0);
+        rt.due = DueQueue(node.size_out());
         break;
       case NodeFamily::kClockedLayer:
         rt.layer = static_cast<ClockedLayer*>(&node);
@@ -178,20 +180,22 @@ void Simulation::start() {
 
 void Simulation::apply_predictions(NodeId node) {
   NodeRuntime& rt = nodes_[node];
-  for (const Prediction& p : changed_) {
-    if (p.time == Time::max()) {
-      if (rt.has_handle[p.neuron]) {
-        queue_.erase(rt.handles[p.neuron]);
-        rt.has_handle[p.neuron] = 0;
-      }
-    } else if (rt.has_handle[p.neuron]) {
-      queue_.update(rt.handles[p.neuron], p.time);
-    } else {
-      rt.handles[p.neuron] = queue_.push({p.time, EventKind::kThreshold, node, p.neuron, 0, 0});
-      rt.has_handle[p.neuron] = 1;
-    }
-  }
+  for (const Prediction& p : changed_) rt.due.set(p.neuron, p.time.ticks());
   changed_.clear();
+  // Keep the population's one scheduler entry on its earliest due neuron.
+  if (rt.due.empty()) {
+    if (rt.has_handle) queue_.erase(rt.handle);
+    rt.has_handle = false;
+    return;
+  }
+  const DueQueue::Entry first = rt.due.top();
+  const Time t = Time::from_ticks(first.time);
+  if (!rt.has_handle) {
+    rt.handle = queue_.push({t, EventKind::kThreshold, node, first.neuron, 0, 0});
+    rt.has_handle = true;
+  } else if ((*rt.handle).time != t || (*rt.handle).index != first.neuron) {
+    queue_.update(rt.handle, t, first.neuron);
+  }
 }
 
 void Simulation::emit(NodeId node, NeuronIndex neuron, Time t) {
@@ -306,7 +310,9 @@ void Simulation::dispatch(const Event& e) {
     case EventKind::kClockTick: tick(e.aux, e.time); break;
     case EventKind::kThreshold: {
       NodeRuntime& rt = nodes_[e.target];
-      rt.has_handle[e.index] = 0;  // this handle was just popped
+      rt.has_handle = false;  // its one entry was just popped
+      assert(rt.due.top().time == e.time.ticks() && rt.due.top().neuron == e.index);
+      rt.due.pop();           // the earliest due neuron, e.index at e.time
       const bool spiked = rt.population->on_due(e.time, e.index, changed_);
       apply_predictions(e.target);
       if (spiked) emit(e.target, e.index, e.time);
