@@ -133,7 +133,10 @@ LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now) const {
   const std::int64_t from = std::max<std::int64_t>(0, now - start);
   const std::int64_t room = kNever - start;
   // A cheap bound first: while the crossing is further than the window, check back then.
-  const double bound = crossing_lower_bound(f, seconds_of(from));
+  // Right after an input (from == 0) the linear bound is enough: most inputs are followed
+  // by another long before it; at a check, where the bound decides when to look next,
+  // the tight one saves checks.
+  const double bound = crossing_lower_bound(f, seconds_of(from), /*tight=*/from > 0);
   if (bound == std::numeric_limits<double>::infinity()) return {kNever, true};
   const double bound_ticks = bound * static_cast<double>(kTicksPerSecond);
   if (bound_ticks - static_cast<double>(from) > static_cast<double>(kExactWindow.ticks())) {

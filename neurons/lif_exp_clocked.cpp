@@ -48,28 +48,46 @@ void LifExpClocked::start() {
   refractory_left_.assign(size_, 0);
 }
 
-void LifExpClocked::step(std::span<const double> input, std::span<double> output) {
-  // Currents: add the bin's input, then the membrane update uses the currents at the
-  // start of the step; both loops are branch-free over contiguous arrays.
-  std::vector<double>& v = v_mem_;
-  for (std::size_t i = 0; i < size_; ++i) v[i] = v_inf_ + (v[i] - v_inf_) * decay_mem_;
-  for (std::size_t p = 0; p < ports_; ++p) {
-    double* cur = i_syn_.data() + p * size_;
-    const double* in = input.data() + p * size_;
-    const double c = coupling_[p], b = decay_syn_[p];
-    for (std::size_t i = 0; i < size_; ++i) {
-      const double now = cur[i] + in[i];
-      v[i] += now * c;
-      cur[i] = now * b;
-    }
+// One fused, branch-free pass over the neurons with the port count known at compile time,
+// so the compiler vectorises it (restrict: the arrays never alias).
+template <std::size_t kPorts>
+void LifExpClocked::step_ports(std::span<const double> input, std::span<double> output) {
+  const std::size_t n = size_;
+  double* __restrict v = v_mem_.data();
+  double* __restrict cur = i_syn_.data();
+  const double* __restrict in = input.data();
+  double* __restrict out = output.data();
+  std::int32_t* __restrict refractory = refractory_left_.data();
+  double coupling[kPorts], decay[kPorts];
+  for (std::size_t p = 0; p < kPorts; ++p) {
+    coupling[p] = coupling_[p];
+    decay[p] = decay_syn_[p];
   }
-  const double theta = params_.threshold, reset = params_.v_reset;
-  for (std::size_t i = 0; i < size_; ++i) {
-    const bool refractory = refractory_left_[i] > 0;
-    const bool fires = !refractory && v[i] >= theta;
-    output[i] = fires ? 1.0 : 0.0;
-    v[i] = (refractory || fires) ? reset : v[i];
-    refractory_left_[i] = fires ? refractory_steps_ : std::max(0, refractory_left_[i] - 1);
+  const double a = decay_mem_, v_inf = v_inf_, theta = params_.threshold, reset = params_.v_reset;
+  const std::int32_t steps = refractory_steps_;
+  for (std::size_t i = 0; i < n; ++i) {
+    // The bin's input joins the currents at the start of the step; then the exact
+    // propagator over dt (see LifExp::advance).
+    double vi = v_inf + (v[i] - v_inf) * a;
+    for (std::size_t p = 0; p < kPorts; ++p) {
+      const double now = cur[p * n + i] + in[p * n + i];
+      vi += now * coupling[p];
+      cur[p * n + i] = now * decay[p];
+    }
+    const std::int32_t left = refractory[i];
+    const bool fires = left <= 0 && vi >= theta;
+    out[i] = fires ? 1.0 : 0.0;
+    v[i] = (left > 0 || fires) ? reset : vi;
+    refractory[i] = fires ? steps : (left > 0 ? left - 1 : 0);
+  }
+}
+
+void LifExpClocked::step(std::span<const double> input, std::span<double> output) {
+  switch (ports_) {
+    case 1: step_ports<1>(input, output); break;
+    case 2: step_ports<2>(input, output); break;
+    case 3: step_ports<3>(input, output); break;
+    default: step_ports<4>(input, output); break;
   }
 }
 

@@ -38,6 +38,9 @@ class LifExpClocked final : public ClockedLayer {
   void step(std::span<const double> input, std::span<double> output) override;
 
  private:
+  template <std::size_t kPorts>
+  void step_ports(std::span<const double> input, std::span<double> output);
+
   LifExp::Parameters params_;
   std::size_t size_;
   std::size_t ports_;

@@ -132,21 +132,36 @@ double ExpSum::derivative(double s) const {
   return v;
 }
 
-double crossing_lower_bound(const ExpSum& f, double s0) {
-  // Each exponential term's slope -r b e^{-r s} is largest at s0 when positive.
-  double slope = 0.0;
+double crossing_lower_bound(const ExpSum& f, double s0, bool tight) {
+  // Only terms whose slope is positive can raise f. Each such slope P_j e^{-r_j (s - s0)}
+  // decays, so f(s0 + x) <= f(s0) + sum_j P_j (1 - e^{-r_j x}) / r_j
+  //                      <= f(s0) + P (1 - e^{-r x}) / r,   P = sum_j P_j, r = min_j r_j,
+  // because (1 - e^{-r x}) / r falls as r grows. Solving for zero gives the bound, and when
+  // P / r cannot make up -f(s0) the function never reaches zero at all.
+  double rising = 0.0;       // P
+  double slowest = 0.0;      // r
   for (int j = 0; j < f.terms; ++j) {
     const double decay = s0 == 0.0 ? 1.0 : std::exp(-f.rate[j] * s0);
-    slope += std::max(0.0, -f.rate[j] * f.coef[j] * decay);
+    const double slope = -f.rate[j] * f.coef[j] * decay;
+    if (slope > 0.0) {
+      rising += slope;
+      slowest = slowest == 0.0 ? f.rate[j] : std::min(slowest, f.rate[j]);
+    }
   }
+  const double gap = -f(s0);  // > 0
   if (f.linear_coef != 0.0) {
-    // d (1 - q s) e^{-q s}: for s >= s0 at most max(0, (1 - q s0) e^{-q s0}) times d > 0,
-    // and for d < 0 at most -d e^{-2} (the minimum of (1 - q s) e^{-q s} is -e^{-2}).
+    // d (1 - q s) e^{-q s} has no simple decay: bound its slope by a constant, for s >= s0
+    // at most max(0, (1 - q s0) e^{-q s0}) times d > 0, and -d e^{-2} for d < 0; with a
+    // constant slope in play, use the linear bound f(s0 + x) <= f(s0) + (P + L) x.
     const double q = f.linear_rate, d = f.linear_coef;
-    slope += d > 0 ? d * std::max(0.0, (1.0 - q * s0) * std::exp(-q * s0)) : -d * std::exp(-2.0);
+    const double linear = d > 0 ? d * std::max(0.0, (1.0 - q * s0) * std::exp(-q * s0)) : -d * std::exp(-2.0);
+    if (linear > 0.0) return s0 + gap / (rising + linear);
   }
-  if (slope <= 0.0) return std::numeric_limits<double>::infinity();
-  return s0 - f(s0) / slope;
+  if (rising <= 0.0) return std::numeric_limits<double>::infinity();
+  if (!tight) return s0 + gap / rising;         // (1 - e^{-r x}) / r <= x: no logarithm
+  const double reach = gap * slowest / rising;  // 1 - e^{-r x} must reach this
+  if (reach >= 1.0) return std::numeric_limits<double>::infinity();
+  return s0 - std::log1p(-reach) / slowest;
 }
 
 std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks, std::int64_t min_tick) {

@@ -44,9 +44,13 @@ struct ExpSum {
 std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t max_ticks,
                                                 std::int64_t min_tick = 0);
 
-// A cheap lower bound on the first crossing at or after s0 (seconds), from f(s0) < 0 and
-// an upper bound D on f' over [s0, inf): f(s) <= f(s0) + D (s - s0). Returns s0 - f(s0)/D,
-// or +infinity when D <= 0 (f never rises again, so it never reaches zero).
-double crossing_lower_bound(const ExpSum& f, double s0);
+// A cheap lower bound on the first crossing at or after s0 (seconds), given f(s0) < 0:
+// only the terms rising at s0 can lift f, and their slopes decay, so
+// f(s0 + x) <= f(s0) + P (1 - e^{-r x}) / r with P their summed slope and r their slowest
+// rate. Returns the x where that bound reaches zero, plus s0, or +infinity when it never
+// does (then f never reaches zero). With tight = false, the looser linear bound
+// f(s0 + x) <= f(s0) + P x, which needs no logarithm (and never returns infinity while
+// something rises).
+double crossing_lower_bound(const ExpSum& f, double s0, bool tight = true);
 
 }  // namespace rockpool

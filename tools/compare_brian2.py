@@ -144,7 +144,21 @@ def _build_cuba(b2):
     return [P, Ce, Ci, mon], mon, None, spike_deliveries, c["n"]
 
 
-def _build_synaptic(b2, sources):
+def _poisson_spike_generator(b2, sources, duration, seed):
+    """SpikeGeneratorGroup replaying Poisson trains drawn in numpy beforehand: at most one
+    spike per source and step (as PoissonGroup), so Brian2's loop does no random draws."""
+    import numpy as np
+    s = SYNAPTIC
+    rng = np.random.default_rng(seed)
+    steps = int(round(duration / DT))
+    counts = rng.poisson(s["rate"] * duration, size=sources)
+    idx = np.repeat(np.arange(sources, dtype=np.int64), counts)
+    bins = rng.integers(0, steps, size=idx.size)
+    keys = np.unique(idx * steps + bins)           # one spike per (source, step)
+    return b2.SpikeGeneratorGroup(sources, keys // steps, (keys % steps) * DT * b2.second)
+
+
+def _build_synaptic(b2, sources, poisson="group", duration=None, seed=None):
     s = SYNAPTIC
     mV, second, Hz = b2.mV, b2.second, b2.Hz
     ns = dict(taum=s["taum"] * second, taue=s["taue"] * second, Vt=s["vt"] * 1e3 * mV,
@@ -153,7 +167,10 @@ def _build_synaptic(b2, sources):
     dv/dt  = (ge-(v-El))/taum : volt (unless refractory)
     dge/dt = -ge/taue : volt
     """
-    src = b2.PoissonGroup(sources, rates=s["rate"] * Hz)
+    if poisson == "generator":
+        src = _poisson_spike_generator(b2, sources, duration, seed)
+    else:
+        src = b2.PoissonGroup(sources, rates=s["rate"] * Hz)  # one rand() per source and step
     G = b2.NeuronGroup(s["n"], eqs, threshold="v>Vt", reset="v = Vr",
                        refractory=s["refractory"] * second, method="exact", namespace=ns)
     G.v = s["el"] * 1e3 * mV
@@ -218,8 +235,10 @@ def brian2_worker(spec):
     if workload == "cuba":
         objects, mon, _, deliveries, n = _build_cuba(b2)
     elif workload == "synaptic":
-        objects, mon, _, deliveries, n = _build_synaptic(b2, spec["sources"])
-        result["sources"] = spec["sources"]
+        poisson = spec.get("poisson", "group")
+        objects, mon, _, deliveries, n = _build_synaptic(b2, spec["sources"], poisson,
+                                                         duration, spec["seed"])
+        result.update(sources=spec["sources"], poisson=poisson)
     else:
         raise ValueError(f"unknown workload {workload!r}")
     if spec.get("delay"):
@@ -309,7 +328,7 @@ def run_subprocess(argv, timeout, env=None):
 def measure_brian2(workload, mode, args, sources=None, duration=None):
     spec = dict(workload=workload, mode=mode, duration=duration or args.duration,
                 seed=args.seed, sources=sources, keep_build=args.keep_build,
-                cython_cache=args.cython_cache)
+                cython_cache=args.cython_cache, poisson=args.brian2_poisson)
     argv = [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)]
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     rc, out, err, wall, error = run_subprocess(argv, args.timeout, env)
@@ -504,6 +523,10 @@ def parse_args(argv):
                    help="comma-separated subset of runtime,cpp_standalone")
     p.add_argument("--rockpool-modes", default=",".join(ROCKPOOL_MODES),
                    help="comma-separated subset of clocked,exact")
+    p.add_argument("--brian2-poisson", choices=("group", "generator"), default="group",
+                   help="synaptic workload's Brian2 sources: PoissonGroup (one rand() per "
+                        "source and step, the default) or a SpikeGeneratorGroup replaying "
+                        "trains drawn beforehand (isolates synaptic delivery)")
     p.add_argument("--no-brian2", action="store_true", help="skip Brian2")
     p.add_argument("--no-rockpool", action="store_true", help="skip rockpool-cpp")
     p.add_argument("--rockpool", metavar="PATH",

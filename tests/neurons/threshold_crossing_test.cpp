@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "engine/time.hpp"
 
@@ -83,4 +84,33 @@ TEST_CASE("a function already at or above zero crosses at tick 0") {
   f.constant = 0.1;
   f.add(0.0, 1.0);
   CHECK(first_crossing_tick(f, 100) == std::optional<std::int64_t>(0));
+}
+
+TEST_CASE("the crossing lower bound is exact for one rising exponential and never above the crossing") {
+  // f(s) = 0.5 - 1.5 e^{-s/0.02}: one rising term, so the bound is the crossing itself,
+  // 0.02 ln 3 (by hand), up to rounding.
+  ExpSum one;
+  one.constant = 0.5;
+  one.add(-1.5, 1 / 0.02);
+  CHECK(crossing_lower_bound(one, 0.0) == doctest::Approx(0.02 * std::log(3.0)).epsilon(1e-12));
+  // A falling term and a rising one: the bound must not pass the true crossing, which a
+  // fine scan finds.
+  ExpSum two;
+  two.constant = 0.3;
+  two.add(-2.0, 1 / 0.02);
+  two.add(0.8, 1 / 0.005);
+  double crossing = 0;
+  for (double s = 0; s < 1; s += 1e-6) {
+    if (two(s) >= 0) {
+      crossing = s;
+      break;
+    }
+  }
+  REQUIRE(crossing > 0);
+  for (double s0 : {0.0, 0.005, 0.01, crossing - 1e-4}) CHECK(crossing_lower_bound(two, s0) <= crossing);
+  // Not enough rise to reach zero: f = -1 + 0.5 (1 - e^{-s/0.01}) tops out at -0.5.
+  ExpSum never;
+  never.constant = -0.5;
+  never.add(-0.5, 1 / 0.01);
+  CHECK(crossing_lower_bound(never, 0.0) == std::numeric_limits<double>::infinity());
 }
