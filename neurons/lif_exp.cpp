@@ -45,8 +45,13 @@ LifExp::LifExp(Parameters parameters, std::size_t size) : params_(std::move(para
     equal_tau_[p] = tau == params_.tau_mem;
     k_syn_[p] = equal_tau_[p] ? 0.0 : tau / (tau - params_.tau_mem);
   }
-  v_mem_.assign(size, params_.v_rest);
-  i_syn_.assign(size * ports_, 0.0);
+  double fastest = 1.0 / params_.tau_mem;
+  for (double tau : params_.tau_syn) fastest = std::max(fastest, 1.0 / tau);
+  // e^{100} ~ 2.7e43: far from overflow even multiplied by large weights.
+  renormalize_after_ = static_cast<std::int64_t>(100.0 / fastest * static_cast<double>(kTicksPerSecond));
+  initial_v_.assign(size, params_.v_rest);
+  m_tilde_.assign(size, 0.0);
+  i_tilde_.assign(size * ports_, 0.0);
   last_.assign(size, 0);
   ref_until_.assign(size, std::numeric_limits<std::int64_t>::min());
   due_.assign(size, kNever);
@@ -65,20 +70,63 @@ void LifExp::set_v_mem(std::span<const double> v) {
   for (std::size_t i = 0; i < v.size(); ++i) {
     if (!std::isfinite(v[i])) throw InvalidArgument("v_mem", "not finite at index " + std::to_string(i));
   }
-  v_mem_.assign(v.begin(), v.end());
+  initial_v_.assign(v.begin(), v.end());
 }
 
-LifExp::Neuron LifExp::load(NeuronIndex i) const {
-  Neuron n{v_mem_[i], {}, last_[i], ref_until_[i]};
-  for (std::size_t p = 0; p < ports_; ++p) n.i_syn[p] = i_syn_[p * size() + i];
+LifExp::Neuron LifExp::load(NeuronIndex i) const { return state_at(i, last_[i]); }
+
+LifExp::Neuron LifExp::state_at(NeuronIndex i, std::int64_t t) const {
+  if (ref_until_[i] > last_[i] && t > last_[i]) {  // through the refractory clamp: step it
+    Neuron n = load(i);
+    advance(n, t);
+    return n;
+  }
+  const double u = seconds_of(t - t_ref_);
+  Neuron n{params_.v_reset, {}, t, ref_until_[i]};
+  double v = v_inf_;
+  double membrane = m_tilde_[i];
+  for (std::size_t p = 0; p < ports_; ++p) {
+    const double tau = params_.tau_syn[p];
+    n.i_syn[p] = i_tilde_[p * size() + i] * std::exp(-u / tau);
+    if (equal_tau_[p]) {
+      membrane += u / params_.tau_mem * i_tilde_[p * size() + i];
+    } else {
+      v += k_syn_[p] * n.i_syn[p];
+    }
+  }
+  if (n.ref_until <= n.last) n.v = v + membrane * std::exp(-u / params_.tau_mem);
   return n;
 }
 
 void LifExp::store(NeuronIndex i, const Neuron& n) {
-  v_mem_[i] = n.v;
-  for (std::size_t p = 0; p < ports_; ++p) i_syn_[p * size() + i] = n.i_syn[p];
+  const double u = seconds_of(n.last - t_ref_);
+  double membrane = n.v - v_inf_;
+  for (std::size_t p = 0; p < ports_; ++p) {
+    const double tau = params_.tau_syn[p];
+    i_tilde_[p * size() + i] = n.i_syn[p] * std::exp(u / tau);
+    membrane -= equal_tau_[p] ? u / params_.tau_mem * n.i_syn[p] : k_syn_[p] * n.i_syn[p];
+  }
+  m_tilde_[i] = membrane * std::exp(u / params_.tau_mem);
   last_[i] = n.last;
   ref_until_[i] = n.ref_until;
+}
+
+void LifExp::renormalize_if_needed(std::int64_t t) {
+  if (t - t_ref_ <= renormalize_after_) return;
+  const double shift = seconds_of(t - t_ref_);
+  const double decay_mem = std::exp(-shift / params_.tau_mem);
+  const std::size_t n = size();
+  for (std::size_t p = 0; p < ports_; ++p) {
+    const double decay = std::exp(-shift / params_.tau_syn[p]);
+    double* current = i_tilde_.data() + p * n;
+    if (equal_tau_[p]) {
+      // The u I~ / tm term of V changes with u: move the difference into the membrane mode.
+      for (std::size_t i = 0; i < n; ++i) m_tilde_[i] += shift / params_.tau_mem * current[i];
+    }
+    for (std::size_t i = 0; i < n; ++i) current[i] *= decay;
+  }
+  for (std::size_t i = 0; i < n; ++i) m_tilde_[i] *= decay_mem;
+  t_ref_ = t;
 }
 
 void LifExp::advance(Neuron& n, std::int64_t t) const {
@@ -108,7 +156,7 @@ void LifExp::advance(Neuron& n, std::int64_t t) const {
   n.last = t;
 }
 
-LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now) const {
+LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now, bool tight) const {
   Neuron n = state;
   std::int64_t start = n.last;
   if (n.ref_until > n.last) {  // nothing can happen before the refractory period ends
@@ -133,10 +181,9 @@ LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now) const {
   const std::int64_t from = std::max<std::int64_t>(0, now - start);
   const std::int64_t room = kNever - start;
   // A cheap bound first: while the crossing is further than the window, check back then.
-  // Right after an input (from == 0) the linear bound is enough: most inputs are followed
-  // by another long before it; at a check, where the bound decides when to look next,
-  // the tight one saves checks.
-  const double bound = crossing_lower_bound(f, seconds_of(from), /*tight=*/from > 0);
+  // Right after an input the linear bound is enough (another input usually comes first);
+  // at a check, where the bound decides when to look next, the tight one saves checks.
+  const double bound = crossing_lower_bound(f, seconds_of(from), tight);
   if (bound == std::numeric_limits<double>::infinity()) return {kNever, true};
   const double bound_ticks = bound * static_cast<double>(kTicksPerSecond);
   if (bound_ticks - static_cast<double>(from) > static_cast<double>(kExactWindow.ticks())) {
@@ -160,38 +207,93 @@ void LifExp::set_due(NeuronIndex i, Due due, bool keep_earlier_check, Prediction
 double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
   if (variable > ports_) return Node::state(variable, i, t);
   if (i >= size()) throw OutOfRange("neuron", std::to_string(i) + " >= population size " + std::to_string(size()));
-  Neuron n = load(i);
-  advance(n, t.ticks());
+  const Neuron n = state_at(i, t.ticks());
   return variable == 0 ? n.v : n.i_syn[variable - 1];
 }
 
 void LifExp::start(Time t0, PredictionList& changed) {
+  t_ref_ = t0.ticks();
   for (NeuronIndex i = 0; i < size(); ++i) {
-    last_[i] = t0.ticks();
+    Neuron n{initial_v_[i], {}, t0.ticks(), std::numeric_limits<std::int64_t>::min()};
+    store(i, n);
     due_[i] = kNever;
-    set_due(i, next_due(load(i), t0.ticks()), false, changed);
+    set_due(i, next_due(n, t0.ticks()), false, changed);
   }
 }
 
 void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets,
                      std::span<const double> weights, PredictionList& changed) {
+  const std::int64_t now = t.ticks();
+  renormalize_if_needed(now);
+  // The factors every target shares: e^{+-u/tau} for the membrane and each port.
+  const double u = seconds_of(now - t_ref_);
+  const double grow_mem = std::exp(u / params_.tau_mem), shrink_mem = 1.0 / grow_mem;
+  std::array<double, kMaxPorts> shrink{};
+  for (std::size_t p = 0; p < ports_; ++p) shrink[p] = std::exp(-u / params_.tau_syn[p]);
+  const double grow_port = 1.0 / shrink[port];
+  // An input w leaves V unchanged: the current mode gains w e^{u/tp} and the membrane mode
+  // loses what the current adds to V.
+  const double membrane_per_weight = (equal_tau_[port] ? u / params_.tau_mem : k_syn_[port]) * grow_mem;
+  const std::size_t n = size();
+  bool any_equal_tau = false;
+  for (std::size_t p = 0; p < ports_; ++p) any_equal_tau = any_equal_tau || equal_tau_[p];
+  const double rate_mem = 1.0 / params_.tau_mem;
+  const double window = static_cast<double>(kExactWindow.ticks());
   for (std::size_t k = 0; k < targets.size(); ++k) {
     const NeuronIndex i = targets[k];
-    Neuron n = load(i);
-    advance(n, t.ticks());
-    n.i_syn[port] += weights[k];
-    store(i, n);
-    set_due(i, next_due(n, t.ticks()), true, changed);
+    Neuron state;
+    if (ref_until_[i] > last_[i]) {  // refractory at its last update: the exact slow path
+      state = load(i);
+      advance(state, now);
+      state.i_syn[port] += weights[k];
+      store(i, state);
+      set_due(i, next_due(state, now), true, changed);
+      continue;
+    }
+    i_tilde_[port * n + i] += weights[k] * grow_port;
+    m_tilde_[i] -= weights[k] * membrane_per_weight;
+    last_[i] = now;
+    // The physical state at t from the shared factors (no exp per target): the membrane
+    // mode `a` and each current's contribution b_p to V.
+    state = Neuron{v_inf_, {}, now, ref_until_[i]};
+    double a = m_tilde_[i];
+    for (std::size_t p = 0; p < ports_; ++p) {
+      state.i_syn[p] = i_tilde_[p * n + i] * shrink[p];
+      if (equal_tau_[p]) a += u / params_.tau_mem * i_tilde_[p * n + i];
+    }
+    a *= shrink_mem;
+    state.v += a;
+    double rising = std::max(0.0, -a * rate_mem);  // slope bound P of the linear check bound
+    for (std::size_t p = 0; p < ports_; ++p) {
+      if (equal_tau_[p]) continue;
+      const double b = k_syn_[p] * state.i_syn[p];
+      state.v += b;
+      rising += std::max(0.0, -b / params_.tau_syn[p]);
+    }
+    // The common case inline: V(t + s) - threshold <= f0 + P s, so no crossing for
+    // -f0 / P; if that is beyond the window, a check there is all that is needed (the same
+    // bound next_due would compute, without building the general form).
+    const double f0 = state.v - params_.threshold;
+    if (!any_equal_tau && f0 < 0 && rising > 0) {
+      const double bound_ticks = -f0 / rising * static_cast<double>(kTicksPerSecond);
+      if (bound_ticks > window && bound_ticks < static_cast<double>(kNever - now)) {
+        set_due(i, {now + static_cast<std::int64_t>(bound_ticks), false}, true, changed);
+        continue;
+      }
+    }
+    set_due(i, next_due(state, now), true, changed);
   }
 }
 
 bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   const bool spike = due_exact_[i] && due_[i] == t.ticks();
   due_[i] = kNever;  // the scheduler has just popped it
-  if (!spike) {      // a check: look again from the unchanged state
-    set_due(i, next_due(load(i), t.ticks()), false, changed);
+  if (!spike) {  // a check: look again from the state at t, without storing it
+    const Neuron n = state_at(i, t.ticks());
+    set_due(i, next_due(n, t.ticks(), /*tight=*/true), false, changed);
     return false;
   }
+  renormalize_if_needed(t.ticks());
   Neuron n = load(i);
   advance(n, t.ticks());
   n.v = params_.v_reset;

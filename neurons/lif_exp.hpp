@@ -11,10 +11,16 @@
 // degenerate tau_syn == tau_mem case. To keep that search off the per-input path, after an
 // input the neuron is given a cheap lower bound on its crossing as a *check* time; only
 // when the bound comes within kExactWindow is the exact crossing solved. Checks never
-// advance the state, so spike times do not depend on when checks happen. V and I are in the same unit (Rockpool: dimensionless;
+// store state (recording and checks leave a neuron's stored state alone). V and I are in the same unit (Rockpool: dimensionless;
 // CUBA: volts), times in seconds.
 //
-// State is structure-of-arrays: v_mem_[i], i_syn_[p * n + i], per-neuron clocks in ticks.
+// State is structure-of-arrays and kept in *modal* form relative to a population-wide
+// reference time t_ref: each synaptic current as I_p e^{(t - t_ref)/tau_p} and the
+// membrane's own mode likewise. Those values do not change between inputs, and an input at
+// t only adds w e^{(t - t_ref)/tau} to two of them: the exponentials are shared by all the
+// targets of a spike, so a delivery costs a few exp() calls in all and a few flops per
+// synapse. The reference moves forward (renormalising every neuron) before the factors get
+// large, at the first event more than 100 of the fastest time constants past it.
 //
 //   LifExp::Parameters p;  p.tau_syn = {5e-3, 10e-3};  p.threshold = -50e-3; ...
 //   auto pop = std::make_unique<LifExp>(p, 4000);
@@ -48,7 +54,7 @@ class LifExp final : public Population {
   LifExp(Parameters parameters, std::size_t size);
 
   std::string_view type_name() const override { return "LifExp"; }
-  std::size_t size() const override { return v_mem_.size(); }
+  std::size_t size() const override { return last_.size(); }
   std::size_t num_ports() const override { return params_.tau_syn.size(); }
   std::span<const std::string_view> state_names() const override;
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
@@ -64,7 +70,7 @@ class LifExp final : public Population {
 
   // Solve exactly once the crossing's lower bound is nearer than this; further away,
   // schedule a check at the bound instead.
-  static constexpr Duration kExactWindow = microseconds(500);
+  static constexpr Duration kExactWindow = microseconds(100);
 
  private:
   // One neuron's state, copied out of the arrays for an update.
@@ -74,8 +80,13 @@ class LifExp final : public Population {
     std::int64_t last;        // ticks: state is exact at this time
     std::int64_t ref_until;   // ticks: V clamped to v_reset before this time
   };
+  // The physical state of neuron i at last_[i], and back (both cost exp() calls: slow path).
   Neuron load(NeuronIndex i) const;
+  // The physical state of neuron i at t >= last_[i], without storing it.
+  Neuron state_at(NeuronIndex i, std::int64_t t) const;
   void store(NeuronIndex i, const Neuron& n);
+  // Moves t_ref to t, rescaling every neuron, when t is too far past it.
+  void renormalize_if_needed(std::int64_t t);
   // Advances a copy exactly to tick t (t >= n.last).
   void advance(Neuron& n, std::int64_t t) const;
   // The next due time at or after `now` of a neuron whose state is exact at n.last
@@ -84,7 +95,8 @@ class LifExp final : public Population {
     std::int64_t time;  // ticks; kNever if nothing is due
     bool exact;         // the spike time itself (not a check)
   };
-  Due next_due(const Neuron& n, std::int64_t now) const;
+  // `tight`: use the tighter (logarithm) lower bound for the next check.
+  Due next_due(const Neuron& n, std::int64_t now, bool tight = false) const;
   // Stores a new due time for neuron i; appends it to `changed` if the heap must change.
   // `keep_earlier_check`: an existing check before the new time may stay (it is harmless).
   void set_due(NeuronIndex i, Due due, bool keep_earlier_check, PredictionList& changed);
@@ -95,9 +107,18 @@ class LifExp final : public Population {
   std::array<double, kMaxPorts> k_syn_{};    // tau_p / (tau_p - tau_mem), or 0 if equal
   std::array<bool, kMaxPorts> equal_tau_{};  // tau_p == tau_mem (the s*exp form)
 
-  std::vector<double> v_mem_;
-  std::vector<double> i_syn_;  // [port * size + neuron]
-  std::vector<std::int64_t> last_;
+  // Modal state relative to t_ref_ (see the header comment):
+  //   I_p(t) = i_tilde_[p * n + i] e^{-(t - t_ref)/tau_p}
+  //   V(t)   = v_inf + e^{-u/tm} (m_tilde_[i] + sum_{p: tau_p = tm} u I~_p / tm)
+  //            + sum_{p: tau_p != tm} k_p I_p(t),          u = t - t_ref (seconds)
+  // While a neuron is refractory at its last update (ref_until_ > last_), V is v_reset and
+  // m_tilde_ is not used.
+  std::int64_t t_ref_ = 0;
+  std::int64_t renormalize_after_ = 0;  // ticks past t_ref_ that trigger renormalisation
+  std::vector<double> initial_v_;
+  std::vector<double> m_tilde_;
+  std::vector<double> i_tilde_;  // [port * size + neuron]
+  std::vector<std::int64_t> last_;       // ticks of the last input or spike
   std::vector<std::int64_t> ref_until_;
   std::vector<std::int64_t> due_;          // ticks: what the scheduler holds, kNever if nothing
   std::vector<std::uint8_t> due_exact_;    // due_ is the exact spike time (not a check)

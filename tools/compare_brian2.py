@@ -450,8 +450,11 @@ def statistics_check(rows, rate_tol, cv_tol):
             a, b = r.get(key), ref.get(key)
             if "error" in r or a is None or b is None:
                 verdict, detail = "SKIP", "n/a"
+            elif key == "mean_rate_hz" and b == 0:
+                verdict = "PASS" if a == 0 else "FAIL"   # silent reference: must be silent
+                detail = f"{a:.3f} vs 0 Hz"
             elif key == "mean_rate_hz":
-                rel = (a - b) / b if b else float("inf")
+                rel = (a - b) / b
                 verdict = "PASS" if abs(rel) <= rate_tol else "FAIL"
                 detail = f"{a:.3f} vs {b:.3f} Hz ({rel:+.1%})"
             else:
