@@ -33,10 +33,14 @@ Projection Projection::from_synapses(std::size_t num_pre, std::size_t num_post, 
   }
   // Order by (pre, delay); stable so equal keys keep the caller's order (deterministic
   // delivery order within a group).
-  std::stable_sort(synapses.begin(), synapses.end(), [](const Synapse& a, const Synapse& b) {
+  const auto by_pre_then_delay = [](const Synapse& a, const Synapse& b) {
     if (a.pre != b.pre) return a.pre < b.pre;
     return a.delay < b.delay;
-  });
+  };
+  // Generators usually produce rows in order already; sorting is then wasted work.
+  if (!std::is_sorted(synapses.begin(), synapses.end(), by_pre_then_delay)) {
+    std::stable_sort(synapses.begin(), synapses.end(), by_pre_then_delay);
+  }
   Projection p;
   p.num_pre_ = num_pre;
   p.num_post_ = num_post;

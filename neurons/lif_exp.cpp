@@ -263,21 +263,37 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
     }
     a *= shrink_mem;
     state.v += a;
-    double rising = std::max(0.0, -a * rate_mem);  // slope bound P of the linear check bound
+    // Slope bound P of the rising terms, and the slowest rising rate r (crossing_lower_bound).
+    double rising = std::max(0.0, -a * rate_mem);
+    double slowest = rising > 0 ? rate_mem : 0.0;
     for (std::size_t p = 0; p < ports_; ++p) {
       if (equal_tau_[p]) continue;
       const double b = k_syn_[p] * state.i_syn[p];
       state.v += b;
-      rising += std::max(0.0, -b / params_.tau_syn[p]);
+      const double slope = -b / params_.tau_syn[p];
+      if (slope > 0) {
+        rising += slope;
+        const double rate = 1.0 / params_.tau_syn[p];
+        slowest = slowest == 0.0 ? rate : std::min(slowest, rate);
+      }
     }
-    // The common case inline: V(t + s) - threshold <= f0 + P s, so no crossing for
-    // -f0 / P; if that is beyond the window, a check there is all that is needed (the same
-    // bound next_due would compute, without building the general form).
+    // The common case inline, the same bounds as crossing_lower_bound without building the
+    // general form: V(t + s) - threshold <= f0 + P s, so no crossing before -f0 / P. Only
+    // if that would move the neuron's check earlier is the tighter bound (one logarithm)
+    // worth computing; a check beyond the window is all that is needed.
     const double f0 = state.v - params_.threshold;
     if (!any_equal_tau && f0 < 0 && rising > 0) {
-      const double bound_ticks = -f0 / rising * static_cast<double>(kTicksPerSecond);
-      if (bound_ticks > window && bound_ticks < static_cast<double>(kNever - now)) {
-        set_due(i, {now + static_cast<std::int64_t>(bound_ticks), false}, true, changed);
+      double bound_ticks = -f0 / rising * static_cast<double>(kTicksPerSecond);
+      if (due_exact_[i] || static_cast<double>(due_[i] - now) > bound_ticks) {
+        const double reach = -f0 * slowest / rising;
+        bound_ticks = reach >= 1.0 ? static_cast<double>(kNever)
+                                   : -std::log1p(-reach) / slowest * static_cast<double>(kTicksPerSecond);
+      }
+      if (bound_ticks > window) {
+        const Due due = bound_ticks < static_cast<double>(kNever - now)
+                            ? Due{now + static_cast<std::int64_t>(bound_ticks), false}
+                            : Due{kNever, true};
+        set_due(i, due, true, changed);
         continue;
       }
     }
