@@ -92,6 +92,21 @@ std::optional<double> first_root(const ExpSum& f, double a, double z, int depth)
   return first_root(f, m, z, depth + 1);
 }
 
+// First root in [a, z], searched in windows that start at a lower bound of the crossing
+// and double in width: the crossing is usually close to that bound, so the first, small
+// window resolves it in a few subdivisions instead of bisecting down from the horizon.
+std::optional<double> first_root_galloping(const ExpSum& f, double a, double z) {
+  const double bound = crossing_lower_bound(f, a);
+  if (!(bound <= z)) return std::nullopt;  // never, or not before z
+  double width = std::max(bound - a, 16 * kSecondsPerTick);
+  for (double lo = std::max(a, bound - kSecondsPerTick); lo < z; width *= 2) {
+    const double hi = std::min(z, lo + width);
+    if (auto r = first_root(f, lo, hi, 0)) return r;
+    lo = hi;
+  }
+  return std::nullopt;
+}
+
 // A time beyond which every term is smaller than |c| / (terms + 1), so f keeps the sign of c.
 double horizon_seconds(const ExpSum& f) {
   const double c = std::abs(f.constant);
@@ -179,7 +194,7 @@ std::optional<std::int64_t> first_crossing_tick(const ExpSum& f, std::int64_t ma
   // A root found between ticks may be a brief touch that no tick sees: then search on
   // from just past it. Each round moves `from` forward by at least a tick.
   for (int round = 0; round < 64; ++round) {
-    const auto root = first_root(f, from, limit, 0);
+    const auto root = first_root_galloping(f, from, limit);
     if (!root) return std::nullopt;
     auto k = static_cast<std::int64_t>(std::ceil(*root * static_cast<double>(kTicksPerSecond)));
     k = std::clamp<std::int64_t>(k, min_tick + 1, max_ticks);
