@@ -14,9 +14,19 @@
 // Output: spikes produced by the step over a bin are emitted at the end of the bin (the
 // tick), the earliest causal point; Rockpool stamps them at the start of the bin, so our
 // spike times are Rockpool's + dt. Continuous output is held until the next tick.
+//
+// Two optional fast paths, both off by default (the plain step() is the reference):
+// - input_accumulator(): a layer with spiking input may hand out its own accumulator, so
+//   the simulation adds each delivered weight straight into the layer's state (for
+//   LifExpClocked: its synaptic currents) instead of into a separate bin that step()
+//   reads and the simulation then clears.
+// - step_spikes(): a layer with spiking output may list the neurons that spiked instead
+//   of filling a dense count array that the simulation has to scan.
 #pragma once
 
+#include <cstdint>
 #include <span>
+#include <vector>
 
 #include "engine/node.hpp"
 
@@ -33,6 +43,30 @@ class ClockedLayer : public Node {
   // has size_out() values to fill: spike counts for a spiking layer (non-negative whole
   // numbers), values for a continuous one.
   virtual void step(std::span<const double> input, std::span<double> output) = 0;
+
+  // Spiking input only. Empty (the default): the simulation sums each bin's weights in
+  // its own buffer and passes it to step(). Non-empty (size_in() values, valid from
+  // start() to the next start()): the simulation adds every weight delivered during bin k
+  // to element `channel` of this span, in delivery order, as it arrives, and then passes
+  // an empty `input` to the step that closes bin k. The layer must treat what was added
+  // since its last step as that bin's input and be ready for the next bin after the step.
+  // The binning rule is unchanged; only the rounding may differ from summing the bin
+  // first (state + w1 + w2 instead of state + (w1 + w2)).
+  virtual std::span<double> input_accumulator() { return {}; }
+
+  // Spiking output only. When true, the simulation calls step_spikes() instead of step().
+  virtual bool lists_spikes() const { return false; }
+  // Like step(), but instead of counts it appends to `spiked` (empty on entry) the index
+  // of every neuron that spiked in this step, in increasing order, once per spike: the
+  // same spikes, in the same order, as the dense counts of step() would give. The default
+  // does exactly that through step() (correct, not fast).
+  virtual void step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
+    std::vector<double> counts(size_out(), 0.0);
+    step(input, counts);
+    for (std::size_t c = 0; c < counts.size(); ++c) {
+      for (auto n = static_cast<std::int64_t>(counts[c]); n > 0; --n) spiked.push_back(static_cast<NeuronIndex>(c));
+    }
+  }
 };
 
 }  // namespace rockpool

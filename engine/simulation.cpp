@@ -22,9 +22,13 @@ struct Simulation::NodeRuntime {
   DueQueue due;
   Scheduler::Handle handle;
   bool has_handle = false;
-  // Clocked layer: input accumulated over the current bin, output of the last step.
+  // Clocked layer: input accumulated over the current bin (unless the layer keeps its own,
+  // see ClockedLayer::input_accumulator), output of the last step (unless it lists spikes).
   std::vector<double> input;
   std::vector<double> output;
+  std::span<double> bin;       // where deliveries add: `input` or the layer's accumulator
+  bool own_bin = false;        // the layer accumulates its own input
+  bool lists_spikes = false;   // the layer reports spikes through step_spikes()
   std::int64_t tick = 0;  // index of the next tick: t0 + tick * dt
   std::vector<std::uint32_t> spike_recorders;
 };
@@ -55,7 +59,9 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
           throw NetworkError("clocked layer '" + node.name() + "' has a non-positive dt");
         }
         rt.input.assign(node.size_in(), 0.0);
-        rt.output.assign(node.size_out(), 0.0);
+        rt.bin = rt.input;
+        rt.lists_spikes = node.output_signal() == Signal::kSpikes && rt.layer->lists_spikes();
+        if (!rt.lists_spikes) rt.output.assign(node.size_out(), 0.0);
         break;
       case NodeFamily::kSpikeSource: rt.source = static_cast<SpikeSource*>(&node); break;
       case NodeFamily::kContinuousSource: rt.continuous = static_cast<ContinuousSource*>(&node); break;
@@ -168,6 +174,15 @@ void Simulation::start() {
       apply_predictions(id);
     } else if (rt.layer) {
       rt.layer->start();
+      if (rt.layer->input_signal() == Signal::kSpikes) {
+        const std::span<double> own = rt.layer->input_accumulator();
+        assert(own.empty() || own.size() == rt.layer->size_in());
+        rt.own_bin = !own.empty();
+        if (rt.own_bin) {
+          rt.bin = own;
+          rt.input = {};
+        }
+      }
       rt.tick = 1;  // tick 1 at t0 + dt closes bin 0, [t0, t0 + dt)
       queue_.push({t0_ + rt.layer->dt(), EventKind::kClockTick, tick_rank_[id], 0, id, 0});
     } else if (rt.source) {
@@ -223,7 +238,8 @@ void Simulation::deliver(const Event& e) {
     rt.population->receive(e.time, proj.port(), targets, weights, changed_);
     apply_predictions(post);
   } else {
-    for (std::size_t k = 0; k < targets.size(); ++k) rt.input[targets[k]] += weights[k];
+    double* bin = rt.bin.data();
+    for (std::size_t k = 0; k < targets.size(); ++k) bin[targets[k]] += weights[k];
   }
 }
 
@@ -256,9 +272,18 @@ void Simulation::tick(NodeId node, Time t) {
       }
     }
   }
-  rt.layer->step(rt.input, rt.output);
-  if (layer_node.input_signal() == Signal::kSpikes) std::fill(rt.input.begin(), rt.input.end(), 0.0);
-  if (layer_node.output_signal() == Signal::kSpikes) {
+  // A layer that accumulates its own input gets none here (see input_accumulator).
+  const std::span<const double> input = rt.own_bin ? std::span<const double>() : std::span<const double>(rt.input);
+  if (rt.lists_spikes) {
+    spiked_.clear();
+    rt.layer->step_spikes(input, spiked_);
+    if (!rt.own_bin) std::fill(rt.input.begin(), rt.input.end(), 0.0);
+    for (NeuronIndex i : spiked_) emit(node, i, t);
+  } else {
+    rt.layer->step(input, rt.output);
+    if (layer_node.input_signal() == Signal::kSpikes && !rt.own_bin) std::fill(rt.input.begin(), rt.input.end(), 0.0);
+  }
+  if (layer_node.output_signal() == Signal::kSpikes && !rt.lists_spikes) {
     for (std::size_t c = 0; c < rt.output.size(); ++c) {
       const auto count = static_cast<std::int64_t>(rt.output[c]);
       for (std::int64_t n = 0; n < count; ++n) emit(node, static_cast<NeuronIndex>(c), t);

@@ -115,6 +115,7 @@ class Simulation {
   std::vector<RecorderRuntime> recorder_runtime_;
   PredictionList changed_;      // scratch, reused for every population call
   std::vector<double> scratch_;  // scratch for continuous inputs
+  std::vector<NeuronIndex> spiked_;  // scratch: the spikes of one clocked step
   SpikeCallback on_spike_;
   ProgressCallback on_progress_;
   std::uint64_t progress_every_ = 1 << 16;

@@ -1,6 +1,10 @@
 #include "neurons/lif_exp_clocked.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cassert>
 #include <cmath>
+#include <cstdint>
 #include <string>
 
 namespace rockpool {
@@ -10,7 +14,7 @@ LifExpClocked::LifExpClocked(LifExp::Parameters parameters, std::size_t size, Du
   LifExp check(params_, 0);  // the same parameter checks as the event-driven model
   if (dt <= Duration::zero()) throw InvalidArgument("dt", "must be positive");
   const double h = to_seconds(dt);
-  refractory_steps_ = static_cast<std::int32_t>((params_.refractory.ticks() + dt.ticks() - 1) / dt.ticks());
+  refractory_steps_ = static_cast<double>((params_.refractory.ticks() + dt.ticks() - 1) / dt.ticks());
   decay_mem_ = std::exp(-h / params_.tau_mem);
   v_inf_ = params_.v_rest + params_.bias;
   for (double tau : params_.tau_syn) {
@@ -33,7 +37,8 @@ std::span<const std::string_view> LifExpClocked::state_names() const {
 double LifExpClocked::state(std::size_t variable, NeuronIndex i, Time t) const {
   if (variable > ports_) return Node::state(variable, i, t);
   if (i >= size_) throw OutOfRange("neuron", std::to_string(i) + " >= layer size " + std::to_string(size_));
-  return variable == 0 ? v_mem_[i] : i_syn_[(variable - 1) * size_ + i];  // held since the last tick
+  // v held since the last tick; i_syn also holds the input received since (see the header).
+  return variable == 0 ? v_mem_[i] : i_syn_[(variable - 1) * size_ + i];
 }
 
 void LifExpClocked::set_v_mem(std::span<const double> v) {
@@ -45,50 +50,120 @@ void LifExpClocked::set_v_mem(std::span<const double> v) {
 void LifExpClocked::start() {
   v_mem_ = initial_v_;
   i_syn_.assign(size_ * ports_, 0.0);
-  refractory_left_.assign(size_, 0);
+  refractory_left_.assign(size_, 0.0);
 }
 
 // One fused, branch-free pass over the neurons with the port count known at compile time,
-// so the compiler vectorises it (restrict: the arrays never alias).
-template <std::size_t kPorts>
-void LifExpClocked::step_ports(std::span<const double> input, std::span<double> output) {
+// so the compiler vectorises it (check with -fopt-info-vec): restrict (the arrays never
+// alias), one lane width (doubles only, hence the double refractory counter), and selects
+// instead of branches (if-converting the threshold test also needs -fno-trapping-math,
+// set in meson.build).
+template <std::size_t kPorts, bool kInput>
+[[gnu::always_inline]] inline void LifExpClocked::advance_ports(std::size_t begin, std::size_t end,
+                                                                const double* __restrict in,
+                                                                double* __restrict fired) {
   const std::size_t n = size_;
   double* __restrict v = v_mem_.data();
   double* __restrict cur = i_syn_.data();
-  const double* __restrict in = input.data();
-  double* __restrict out = output.data();
-  std::int32_t* __restrict refractory = refractory_left_.data();
+  double* __restrict refractory = refractory_left_.data();
   double coupling[kPorts], decay[kPorts];
   for (std::size_t p = 0; p < kPorts; ++p) {
     coupling[p] = coupling_[p];
     decay[p] = decay_syn_[p];
   }
   const double a = decay_mem_, v_inf = v_inf_, theta = params_.threshold, reset = params_.v_reset;
-  const std::int32_t steps = refractory_steps_;
-  for (std::size_t i = 0; i < n; ++i) {
-    // The bin's input joins the currents at the start of the step; then the exact
-    // propagator over dt (see LifExp::advance).
+  const double steps = refractory_steps_;
+  for (std::size_t i = begin; i < end; ++i) {
+    // The bin's input joins the currents at the start of the step (it is already in them
+    // when they are the accumulator); then the exact propagator over dt (LifExp::advance).
     double vi = v_inf + (v[i] - v_inf) * a;
     for (std::size_t p = 0; p < kPorts; ++p) {
-      const double now = cur[p * n + i] + in[p * n + i];
+      const double now = kInput ? cur[p * n + i] + in[p * n + i] : cur[p * n + i];
       vi += now * coupling[p];
       cur[p * n + i] = now * decay[p];
     }
-    const std::int32_t left = refractory[i];
-    const bool fires = left <= 0 && vi >= theta;
-    out[i] = fires ? 1.0 : 0.0;
-    v[i] = (left > 0 || fires) ? reset : vi;
-    refractory[i] = fires ? steps : (left > 0 ? left - 1 : 0);
+    const double left = refractory[i];
+    const bool free = left <= 0.0;
+    const bool fires = free & (vi >= theta);
+    const double flag = fires ? 1.0 : 0.0;
+    fired[i - begin] = flag;
+    v[i] = free & !fires ? vi : reset;
+    // fires ? steps : max(left - 1, 0) with one select fewer: a neuron that fires had
+    // left <= 0, so left - 1 < 0 <= steps.
+    refractory[i] = std::max(left - 1.0, flag * steps);
+  }
+}
+
+[[gnu::always_inline]] inline void LifExpClocked::advance(std::size_t begin, std::size_t end,
+                                                          std::span<const double> input, double* fired) {
+  const double* in = input.data();
+  switch (ports_ * 2 + !input.empty()) {
+    case 2: advance_ports<1, false>(begin, end, in, fired); break;
+    case 3: advance_ports<1, true>(begin, end, in, fired); break;
+    case 4: advance_ports<2, false>(begin, end, in, fired); break;
+    case 5: advance_ports<2, true>(begin, end, in, fired); break;
+    case 6: advance_ports<3, false>(begin, end, in, fired); break;
+    case 7: advance_ports<3, true>(begin, end, in, fired); break;
+    case 8: advance_ports<4, false>(begin, end, in, fired); break;
+    default: advance_ports<4, true>(begin, end, in, fired); break;
+  }
+}
+
+// The two entry points below are cloned for AVX2 and AVX-512 and picked at load time (GNU
+// ifunc), so a portable build still runs 4 or 8 wide where the CPU allows. The clones do
+// the same IEEE operations in the same order (no FMA contraction: -ffp-contract=off in
+// meson.build), so results do not depend on which one runs.
+
+[[gnu::target_clones("avx512f", "avx2", "default")]] void LifExpClocked::step_dense(std::span<const double> input,
+                                                                        std::span<double> output) {
+  advance(0, size_, input, output.data());
+}
+
+[[gnu::target_clones("avx512f", "avx2", "default")]] void LifExpClocked::step_listing(std::span<const double> input,
+                                                                          std::vector<NeuronIndex>& spiked) {
+  // Few neurons fire in a step (CUBA: ~2 of 4000), so step in blocks, flags into a buffer
+  // that stays in L1, and look for the spikes only in blocks whose flags are not all zero.
+  // That test ORs the flags' bits over the block: a vectorised loop, much cheaper than a
+  // test per neuron (and a reduction inside the step loop does not vectorise on SSE2).
+  constexpr std::size_t kBlock = 256;
+  double fired[kBlock];
+  for (std::size_t b = 0; b < size_; b += kBlock) {
+    const std::size_t len = std::min(size_ - b, kBlock);
+    advance(b, b + len, input, fired);
+    std::uint64_t any = 0;
+    if (len == kBlock) {
+      for (std::size_t i = 0; i < kBlock; ++i) any |= std::bit_cast<std::uint64_t>(fired[i]);
+    } else {
+      for (std::size_t i = 0; i < len; ++i) any |= std::bit_cast<std::uint64_t>(fired[i]);
+    }
+    if (any == 0) continue;
+    // The same test on sub-blocks narrows the per-neuron scan to the 16 around a spike.
+    constexpr std::size_t kSub = 16;
+    for (std::size_t s = 0; s < len; s += kSub) {
+      const std::size_t sub_end = std::min(len, s + kSub);
+      std::uint64_t sub_any = 0;
+      if (sub_end - s == kSub) {
+        for (std::size_t i = 0; i < kSub; ++i) sub_any |= std::bit_cast<std::uint64_t>(fired[s + i]);
+      } else {
+        sub_any = 1;
+      }
+      if (sub_any == 0) continue;
+      for (std::size_t i = s; i < sub_end; ++i) {
+        if (fired[i] != 0.0) spiked.push_back(static_cast<NeuronIndex>(b + i));
+      }
+    }
   }
 }
 
 void LifExpClocked::step(std::span<const double> input, std::span<double> output) {
-  switch (ports_) {
-    case 1: step_ports<1>(input, output); break;
-    case 2: step_ports<2>(input, output); break;
-    case 3: step_ports<3>(input, output); break;
-    default: step_ports<4>(input, output); break;
-  }
+  assert(input.empty() || input.size() == size_in());
+  assert(output.size() == size_);
+  step_dense(input, output);
+}
+
+void LifExpClocked::step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
+  assert(input.empty() || input.size() == size_in());
+  step_listing(input, spiked);
 }
 
 }  // namespace rockpool

@@ -11,8 +11,15 @@
 //
 // Input channel p * size + i is port p of neuron i (size_in = ports * size), so one
 // projection per port addresses a block of channels.
+//
+// Fast paths (see clocked_layer.hpp): the synaptic currents are the input accumulator, so a
+// delivery adds its weight to I_p at once, which is the same as adding the bin's input at
+// the start of the step (up to rounding: I + w1 + w2 instead of I + (w1 + w2)); and
+// step_spikes lists the neurons that fired. So the state "i_syn<p>" read between ticks
+// includes the input that arrived since the last tick.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "engine/clocked_layer.hpp"
@@ -36,16 +43,25 @@ class LifExpClocked final : public ClockedLayer {
   void set_v_mem(std::span<const double> v);
   void start() override;
   void step(std::span<const double> input, std::span<double> output) override;
+  std::span<double> input_accumulator() override { return i_syn_; }
+  bool lists_spikes() const override { return true; }
+  void step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) override;
 
  private:
-  template <std::size_t kPorts>
-  void step_ports(std::span<const double> input, std::span<double> output);
+  // One step of neurons [begin, end): fired[i - begin] = 1 if neuron i spiked, else 0.
+  // `input` is empty when the currents already hold it.
+  void advance(std::size_t begin, std::size_t end, std::span<const double> input, double* fired);
+  template <std::size_t kPorts, bool kInput>
+  void advance_ports(std::size_t begin, std::size_t end, const double* input, double* fired);
+  // step() and step_spikes() without their checks (the CPU-specific clones live here).
+  void step_dense(std::span<const double> input, std::span<double> output);
+  void step_listing(std::span<const double> input, std::vector<NeuronIndex>& spiked);
 
   LifExp::Parameters params_;
   std::size_t size_;
   std::size_t ports_;
   Duration dt_;
-  std::int32_t refractory_steps_;
+  double refractory_steps_;  // ceil(refractory / dt), a whole number
   // Propagator over one step: V' = v_inf + (V - v_inf) a + sum_p I_p c_p, I_p' = I_p b_p.
   double decay_mem_;
   std::vector<double> decay_syn_;
@@ -54,8 +70,10 @@ class LifExpClocked final : public ClockedLayer {
 
   std::vector<double> initial_v_;
   std::vector<double> v_mem_;
-  std::vector<double> i_syn_;  // [port * size + neuron]
-  std::vector<std::int32_t> refractory_left_;
+  std::vector<double> i_syn_;  // [port * size + neuron]; also the input accumulator
+  // Steps left to hold at v_reset. A whole number kept as a double so that the step loop
+  // has one lane width (vectorises without 64-bit integer compares, which SSE2 lacks).
+  std::vector<double> refractory_left_;
 };
 
 }  // namespace rockpool

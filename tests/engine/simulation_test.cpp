@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <tuple>
 
 #include "engine/clocked_layer.hpp"
 #include "engine/sources.hpp"
@@ -49,6 +50,62 @@ class Threshold final : public ClockedLayer {
 
  private:
   Duration dt_;
+};
+
+// InputLog's twin that keeps its own input accumulator (ClockedLayer::input_accumulator):
+// the simulation adds into `bin_`, and step() must see an empty input.
+class AccumulatingLog final : public ClockedLayer {
+ public:
+  AccumulatingLog(std::size_t n, Duration dt) : bin_(n, 0.0), dt_(dt) {}
+  std::string_view type_name() const override { return "AccumulatingLog"; }
+  std::size_t size_in() const override { return bin_.size(); }
+  std::size_t size_out() const override { return bin_.size(); }
+  Signal input_signal() const override { return Signal::kSpikes; }
+  Signal output_signal() const override { return Signal::kContinuous; }
+  Duration dt() const override { return dt_; }
+  std::span<double> input_accumulator() override { return bin_; }
+  void step(std::span<const double> input, std::span<double> output) override {
+    inputs_were_empty = inputs_were_empty && input.empty();
+    steps.push_back(bin_);
+    std::copy(bin_.begin(), bin_.end(), output.begin());
+    std::fill(bin_.begin(), bin_.end(), 0.0);  // ready for the next bin
+  }
+  std::vector<std::vector<double>> steps;
+  bool inputs_were_empty = true;
+
+ private:
+  std::vector<double> bin_;
+  Duration dt_;
+};
+
+// Emits round(input[c]) spikes on channel c at every step (so 0, 1 or several per channel),
+// as dense counts or, with `listing`, through its own step_spikes; `listing_default` uses
+// ClockedLayer's default step_spikes.
+class Repeater final : public ClockedLayer {
+ public:
+  enum class Output { kDense, kListing, kListingDefault };
+  Repeater(std::size_t n, Duration dt, Output how) : n_(n), dt_(dt), how_(how) {}
+  std::string_view type_name() const override { return "Repeater"; }
+  std::size_t size_in() const override { return n_; }
+  std::size_t size_out() const override { return n_; }
+  Signal input_signal() const override { return Signal::kSpikes; }
+  Signal output_signal() const override { return Signal::kSpikes; }
+  Duration dt() const override { return dt_; }
+  void step(std::span<const double> input, std::span<double> output) override {
+    for (std::size_t c = 0; c < n_; ++c) output[c] = std::round(input[c]);
+  }
+  bool lists_spikes() const override { return how_ != Output::kDense; }
+  void step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) override {
+    if (how_ == Output::kListingDefault) return ClockedLayer::step_spikes(input, spiked);
+    for (std::size_t c = 0; c < n_; ++c) {
+      for (auto k = static_cast<int>(std::round(input[c])); k > 0; --k) spiked.push_back(static_cast<NeuronIndex>(c));
+    }
+  }
+
+ private:
+  std::size_t n_;
+  Duration dt_;
+  Output how_;
 };
 
 TSEvent events_ms(std::vector<std::int64_t> ticks_list, std::size_t channels = 1) {
@@ -129,6 +186,67 @@ TEST_CASE("a clocked layer with dt = 1 ms bins spikes at bin edges into the late
   CHECK(log.steps[2][0] == 1.0);
   CHECK(log.steps[3][0] == 0.0);
   CHECK(log.steps[4][0] == 1.0);
+}
+
+TEST_CASE("a layer with its own accumulator bins edge spikes exactly like the generic path") {
+  // The spike train of the test above, into InputLog (the simulation's bin) and into
+  // AccumulatingLog (the layer's own accumulator) side by side.
+  const std::int64_t ms = milliseconds(1).ticks();
+  Network net;
+  const NodeId src = net.add("in", std::make_unique<TSEventSource>(events_ms({0, ms, ms + ms / 2, 2 * ms - 1, 2 * ms, 4 * ms + 9 * ms / 10})));
+  auto generic = std::make_unique<InputLog>(2, milliseconds(1), Signal::kSpikes);
+  auto own = std::make_unique<AccumulatingLog>(2, milliseconds(1));
+  InputLog& generic_log = *generic;
+  AccumulatingLog& own_log = *own;
+  const NodeId g = net.add("generic", std::move(generic));
+  const NodeId o = net.add("own", std::move(own));
+  // Channel 1 gets two synapses per spike (0.25 and 0.5: sums exact in any order).
+  std::vector<Synapse> synapses = {{0, 0, 1.0, Duration::zero()}, {0, 1, 0.25, Duration::zero()},
+                                   {0, 1, 0.5, Duration::zero()}};
+  net.connect(src, g, Projection::from_synapses(1, 2, synapses));
+  net.connect(src, o, Projection::from_synapses(1, 2, synapses));
+  Simulation sim(std::move(net));
+  sim.run_until(Time::from_seconds(0.005) + ticks(1));
+  REQUIRE(own_log.steps.size() == 5);
+  CHECK(own_log.steps == generic_log.steps);
+  CHECK(own_log.inputs_were_empty);
+  const std::vector<double> counts = {1, 3, 1, 0, 1};  // bins 0..4, as in the test above
+  for (std::size_t k = 0; k < 5; ++k) {
+    CHECK(own_log.steps[k][0] == counts[k]);
+    CHECK(own_log.steps[k][1] == 0.75 * counts[k]);
+  }
+}
+
+TEST_CASE("a layer that lists its spikes emits the same spikes, in the same order, as dense counts") {
+  // Poisson counts of 0, 1, 2, ... per channel and step through three Repeater variants;
+  // a downstream InputLog of each sees the emitted spikes binned again.
+  auto run = [](Repeater::Output how) {
+    Network net;
+    const NodeId src = net.add("in", std::make_unique<PoissonSource>(5, 3000.0, 9));
+    const NodeId r = net.add("repeater", std::make_unique<Repeater>(5, milliseconds(1), how));
+    auto log = std::make_unique<InputLog>(5, milliseconds(1), Signal::kSpikes);
+    InputLog& steps = *log;
+    const NodeId l = net.add("log", std::move(log));
+    net.connect(src, r, Projection::one_to_one(5, 1.0, Duration::zero()));
+    net.connect(r, l, Projection::one_to_one(5, 1.0, Duration::zero()));
+    auto sim = std::make_unique<Simulation>(std::move(net));
+    SpikeRecorder& spikes = sim->record_spikes(r);
+    std::vector<NeuronIndex> order;  // emission order, which the scheduler's seq depends on
+    sim->on_spike([&](NodeId node, NeuronIndex i, Time) { if (node == r) order.push_back(i); });
+    sim->run_until(Time::from_seconds(0.2));
+    return std::make_tuple(spikes.to_tsevent(Time::zero(), sim->now()), order, steps.steps);
+  };
+  const auto [dense, dense_order, dense_steps] = run(Repeater::Output::kDense);
+  const auto [listing, listing_order, listing_steps] = run(Repeater::Output::kListing);
+  const auto [adapted, adapted_order, adapted_steps] = run(Repeater::Output::kListingDefault);
+  REQUIRE(dense.size() > 1000);  // ~3 spikes per channel and step: many repeats
+  CHECK(std::equal(dense.times().begin(), dense.times().end(), listing.times().begin(), listing.times().end()));
+  CHECK(std::equal(dense.channels().begin(), dense.channels().end(), listing.channels().begin(),
+                   listing.channels().end()));
+  CHECK(dense_order == listing_order);
+  CHECK(dense_order == adapted_order);
+  CHECK(dense_steps == listing_steps);
+  CHECK(dense_steps == adapted_steps);
 }
 
 TEST_CASE("clock ticks happen at t0 + k*dt exactly and emit at the end of the bin") {

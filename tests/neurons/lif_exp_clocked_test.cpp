@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
+#include <tuple>
 
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
@@ -67,4 +69,121 @@ TEST_CASE("clocked at 0.1 ms and exact event-driven agree on the firing rate of 
   REQUIRE(exact > 5.0);
   // O(dt) discretisation: inputs move by up to 0.1 ms of a 5 ms synapse; 5 % is generous.
   CHECK(clocked == doctest::Approx(exact).epsilon(0.05));
+}
+
+namespace {
+
+// Two ports, 1000 neurons (not a multiple of the 256-neuron blocks of step_spikes), starting
+// spread below threshold with a bias that makes them fire every few ms.
+LifExp::Parameters two_port_parameters() {
+  LifExp::Parameters p;
+  p.tau_syn = {0.005, 0.01};
+  p.bias = 1.2;
+  p.refractory = microseconds(250);  // 3 steps of 0.1 ms (rounded up)
+  return p;
+}
+
+std::unique_ptr<LifExpClocked> spread_layer(std::size_t n) {
+  auto layer = std::make_unique<LifExpClocked>(two_port_parameters(), n, microseconds(100));
+  std::vector<double> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = static_cast<double>(i % 97) / 97.0;
+  layer->set_v_mem(v);
+  return layer;
+}
+
+// Weights k/16 (exact in binary) on a pseudo-random subset of channels, step by step.
+std::vector<double> input_of_step(std::size_t step, std::size_t channels) {
+  std::vector<double> in(channels, 0.0);
+  for (std::size_t c = 0; c < channels; ++c) {
+    const std::size_t h = (c * 2654435761u + step * 40503u) % 1009;
+    if (h < 40) in[c] = (static_cast<double>(h % 9) - 3.0) / 16.0;
+  }
+  return in;
+}
+
+bool same_state(const LifExpClocked& a, const LifExpClocked& b, std::size_t n) {
+  for (std::size_t variable = 0; variable < 3; ++variable) {
+    for (NeuronIndex i = 0; i < n; ++i) {
+      const double x = a.state(variable, i, Time::zero()), y = b.state(variable, i, Time::zero());
+      if (std::memcmp(&x, &y, sizeof x) != 0) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("step_spikes lists exactly the neurons whose dense output is 1, and steps the same state") {
+  const std::size_t n = 1000;
+  auto dense = spread_layer(n), listing = spread_layer(n);
+  std::vector<double> out(n);
+  std::vector<NeuronIndex> spiked;
+  std::size_t total = 0;
+  bool all_equal = true;
+  for (std::size_t k = 0; k < 300; ++k) {
+    const auto in = input_of_step(k, 2 * n);
+    dense->step(in, out);
+    spiked.clear();
+    listing->step_spikes(in, spiked);
+    std::vector<NeuronIndex> expected;
+    for (NeuronIndex i = 0; i < n; ++i) {
+      if (out[i] != 0.0) expected.push_back(i);
+      all_equal = all_equal && (out[i] == 0.0 || out[i] == 1.0);
+    }
+    all_equal = all_equal && spiked == expected;
+    total += spiked.size();
+  }
+  CHECK(all_equal);
+  CHECK(total > 1000);  // every neuron fires at least once in 30 ms
+  CHECK(same_state(*dense, *listing, n));
+}
+
+TEST_CASE("input added to the accumulator during the bin equals input passed to the step") {
+  // One weight per channel and bin, so I + w is the same sum either way (bitwise).
+  const std::size_t n = 1000;
+  auto passed = spread_layer(n), accumulated = spread_layer(n);
+  std::vector<double> out_passed(n), out_accumulated(n);
+  REQUIRE(accumulated->input_accumulator().size() == 2 * n);
+  bool same_spikes = true;
+  for (std::size_t k = 0; k < 300; ++k) {
+    const auto in = input_of_step(k, 2 * n);
+    passed->step(in, out_passed);
+    const std::span<double> bin = accumulated->input_accumulator();
+    for (std::size_t c = 0; c < in.size(); ++c) bin[c] += in[c];
+    accumulated->step({}, out_accumulated);
+    same_spikes = same_spikes && out_passed == out_accumulated;
+  }
+  CHECK(same_spikes);
+  CHECK(same_state(*passed, *accumulated, n));
+}
+
+TEST_CASE("a recurrent clocked network run in pieces equals one run, bit for bit") {
+  auto run = [](std::vector<double> ends) {
+    Network net;
+    const NodeId src = net.add("in", std::make_unique<PoissonSource>(100, 50.0, 3));
+    const NodeId l = net.add("lif", spread_layer(600));
+    net.connect(src, l, Projection::random(100, 1200, 0.05, 0.3, Duration::zero(), 4));  // both ports
+    // Inhibition on port 1 (channels 600..1199), through the layer's accumulator.
+    std::vector<Synapse> inhibitory;
+    for (NeuronIndex i = 0; i < 600; ++i) {
+      for (NeuronIndex j = (i * 7) % 600, k = 0; k < 20; ++k, j = (j + 31) % 600) {
+        inhibitory.push_back({i, 600 + j, -0.2, microseconds(300)});
+      }
+    }
+    net.connect(l, l, Projection::from_synapses(600, 1200, inhibitory));
+    Simulation sim(std::move(net));
+    SpikeRecorder& spikes = sim.record_spikes(l);
+    StateRecorder& v = sim.record_state(l, "v_mem", {0, 255, 256, 599}, microseconds(700));
+    for (double t : ends) sim.run_until(Time::from_seconds(t));
+    return std::make_tuple(spikes.to_tsevent(Time::zero(), sim.now()),
+                           std::vector<double>(v.samples().begin(), v.samples().end()));
+  };
+  const auto [whole, whole_v] = run({0.5});
+  const auto [split, split_v] = run({0.10005, 0.10005, 0.333, 0.5});
+  REQUIRE(whole.size() > 500);
+  CHECK(std::equal(whole.times().begin(), whole.times().end(), split.times().begin(), split.times().end()));
+  CHECK(std::equal(whole.channels().begin(), whole.channels().end(), split.channels().begin(),
+                   split.channels().end()));
+  REQUIRE(whole_v.size() == split_v.size());
+  CHECK(std::memcmp(whole_v.data(), split_v.data(), whole_v.size() * sizeof(double)) == 0);
 }
