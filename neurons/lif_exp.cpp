@@ -194,10 +194,10 @@ LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now, bool tight) 
   return {k ? start + *k : kNever, true};
 }
 
-void LifExp::set_due(NeuronIndex i, Due due, bool keep_earlier_check, PredictionList& changed) {
+void LifExp::set_due(NeuronIndex i, Due due, PredictionList& changed) {
+  // Always move: keeping an earlier check would save a heap move now but cost a wasted
+  // check later (measured: about twice as many checks on CUBA, 20 % more instructions).
   const std::int64_t old = due_[i];
-  // An earlier check is harmless (it only looks again), so it may stay and save a heap move.
-  if (keep_earlier_check && old != kNever && !due_exact_[i] && old <= due.time && !due.exact) return;
   due_exact_[i] = due.exact;
   if (due.time == old) return;
   due_[i] = due.time;
@@ -217,7 +217,7 @@ void LifExp::start(Time t0, PredictionList& changed) {
     Neuron n{initial_v_[i], {}, t0.ticks(), std::numeric_limits<std::int64_t>::min()};
     store(i, n);
     due_[i] = kNever;
-    set_due(i, next_due(n, t0.ticks()), false, changed);
+    set_due(i, next_due(n, t0.ticks()), changed);
   }
 }
 
@@ -247,7 +247,7 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
       advance(state, now);
       state.i_syn[port] += weights[k];
       store(i, state);
-      set_due(i, next_due(state, now), true, changed);
+      set_due(i, next_due(state, now), changed);
       continue;
     }
     i_tilde_[port * n + i] += weights[k] * grow_port;
@@ -277,27 +277,23 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
         slowest = slowest == 0.0 ? rate : std::min(slowest, rate);
       }
     }
-    // The common case inline, the same bounds as crossing_lower_bound without building the
-    // general form: V(t + s) - threshold <= f0 + P s, so no crossing before -f0 / P. Only
-    // if that would move the neuron's check earlier is the tighter bound (one logarithm)
-    // worth computing; a check beyond the window is all that is needed.
+    // The common case inline, the same bound as crossing_lower_bound (tight) without
+    // building the general form: V(t + s) - threshold <= f0 + P (1 - e^{-r s}) / r, so no
+    // crossing before -ln(1 + f0 r / P) / r; beyond the window a check is all that is needed.
     const double f0 = state.v - params_.threshold;
     if (!any_equal_tau && f0 < 0 && rising > 0) {
-      double bound_ticks = -f0 / rising * static_cast<double>(kTicksPerSecond);
-      if (due_exact_[i] || static_cast<double>(due_[i] - now) > bound_ticks) {
-        const double reach = -f0 * slowest / rising;
-        bound_ticks = reach >= 1.0 ? static_cast<double>(kNever)
-                                   : -std::log1p(-reach) / slowest * static_cast<double>(kTicksPerSecond);
-      }
+      const double reach = -f0 * slowest / rising;
+      const double bound_ticks = reach >= 1.0 ? static_cast<double>(kNever)
+                                              : -std::log1p(-reach) / slowest * static_cast<double>(kTicksPerSecond);
       if (bound_ticks > window) {
         const Due due = bound_ticks < static_cast<double>(kNever - now)
                             ? Due{now + static_cast<std::int64_t>(bound_ticks), false}
                             : Due{kNever, true};
-        set_due(i, due, true, changed);
+        set_due(i, due, changed);
         continue;
       }
     }
-    set_due(i, next_due(state, now), true, changed);
+    set_due(i, next_due(state, now), changed);
   }
 }
 
@@ -306,7 +302,7 @@ bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   due_[i] = kNever;  // the scheduler has just popped it
   if (!spike) {  // a check: look again from the state at t, without storing it
     const Neuron n = state_at(i, t.ticks());
-    set_due(i, next_due(n, t.ticks(), /*tight=*/true), false, changed);
+    set_due(i, next_due(n, t.ticks(), /*tight=*/true), changed);
     return false;
   }
   renormalize_if_needed(t.ticks());
@@ -315,7 +311,7 @@ bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   n.v = params_.v_reset;
   n.ref_until = (t + params_.refractory).ticks();
   store(i, n);
-  set_due(i, next_due(n, t.ticks()), false, changed);
+  set_due(i, next_due(n, t.ticks()), changed);
   return true;
 }
 

@@ -98,8 +98,7 @@ class LifExp final : public Population {
   // `tight`: use the tighter (logarithm) lower bound for the next check.
   Due next_due(const Neuron& n, std::int64_t now, bool tight = false) const;
   // Stores a new due time for neuron i; appends it to `changed` if the heap must change.
-  // `keep_earlier_check`: an existing check before the new time may stay (it is harmless).
-  void set_due(NeuronIndex i, Due due, bool keep_earlier_check, PredictionList& changed);
+  void set_due(NeuronIndex i, Due due, PredictionList& changed);
 
   Parameters params_;
   std::size_t ports_;
