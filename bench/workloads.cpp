@@ -1,5 +1,6 @@
 #include "bench/workloads.hpp"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -8,6 +9,7 @@
 #include "engine/sources.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
+#include "neurons/rate.hpp"
 
 namespace rockpool::workloads {
 namespace {
@@ -109,6 +111,48 @@ Workload build_synaptic(const Options& o) {
   w.state_bytes = n * (2 * sizeof(double) + 3 * sizeof(std::int64_t));
   w.simulation = std::make_unique<Simulation>(std::move(net));
   w.spikes = &w.simulation->record_spikes(pop);
+  return w;
+}
+
+Workload build_reservoir(const Options& o) {
+  const std::size_t n = o.neurons ? o.neurons : 100;
+  const Duration dt = milliseconds(1);
+  // A 2 Hz sine sampled every ms over 100 s (longer runs wrap: the series is periodic).
+  std::vector<Time> times;
+  std::vector<double> samples;
+  for (int k = 0; k < 500; ++k) {
+    times.push_back(Time::zero() + k * dt);
+    samples.push_back(std::sin(2 * 3.141592653589793 * 2.0 * k * 1e-3));
+  }
+  TSContinuous::Options series;
+  series.periodic = true;
+  series.t_stop = Time::zero() + 500 * dt;
+  Network net;
+  const NodeId in = net.add("input", std::make_unique<TSContinuousSource>(TSContinuous(times, samples, 1, series)));
+  const CounterRng rng(o.seed, 7);
+  std::vector<double> w_in(n), w_rec(n * n), w_out(n);
+  for (std::size_t j = 0; j < n; ++j) w_in[j] = rng.uniform(j) < 0.5 ? -1.0 : 1.0;
+  const double scale = 1.2 / std::sqrt(static_cast<double>(n));
+  for (std::size_t k = 0; k < n * n; ++k) w_rec[k] = scale * CounterRng(o.seed, 8).normal(k);
+  for (std::size_t j = 0; j < n; ++j) w_out[j] = CounterRng(o.seed, 9).normal(j) / static_cast<double>(n);
+  PassThroughParameters pass;
+  pass.dt = dt;
+  const NodeId input = net.add("input_layer", std::make_unique<PassThrough>(WeightMatrix(1, n, w_in), pass));
+  RecRateEulerParameters rec;
+  rec.tau = {20e-3};
+  rec.dt = dt;
+  rec.activation = Activation::tanh();
+  const NodeId reservoir = net.add("reservoir", std::make_unique<RecRateEuler>(WeightMatrix(n, n, w_rec), rec));
+  const NodeId readout = net.add("readout", std::make_unique<PassThrough>(WeightMatrix(n, 1, w_out), pass));
+  net.connect(in, input, Projection::one_to_one(1, 1.0, Duration::zero()));
+  net.connect(input, reservoir, Projection::one_to_one(n, 1.0, Duration::zero()));
+  net.connect(reservoir, readout, Projection::one_to_one(n, 1.0, Duration::zero()));
+  Workload w;
+  w.name = "reservoir";
+  w.neurons = n;
+  w.synapses = n * n + 2 * n;
+  w.state_bytes = (n * n + 2 * n + 4 * n) * sizeof(double);  // the layers hold their weights
+  w.simulation = std::make_unique<Simulation>(std::move(net));
   return w;
 }
 

@@ -49,6 +49,13 @@ Workload build_cuba(const Options& options);
 // Vt -50 mV, taum 20 ms, refractory 5 ms, delay 0.1 ms. Synaptic events dominate.
 Workload build_synaptic(const Options& options);
 
+// Rate reservoir (Rockpool's reservoir tutorial): a 1-channel sine input -> PassThrough
+// (1 x N, weights +-1) -> RecRateEuler (N units, tanh, tau 20 ms, recurrent weights
+// N(0, 1.2^2 / N) for a spectral radius near 1.2) -> PassThrough readout (N x 1), all
+// clocked at dt = 1 ms. `neurons` is N (default 100; the sizes are 100 and 1000).
+// The measured population has no spikes: `spikes` is null.
+Workload build_reservoir(const Options& options);
+
 // Peak resident set size of this process in bytes (VmHWM), 0 if unknown.
 std::size_t peak_rss_bytes();
 // "CPU model, N cores, g++ version".

@@ -1,12 +1,10 @@
 // text_events.hpp: the plain-text event format, `t,channel[,value]` one event per line.
 //
-// An optional header line names the columns and the time unit: `t[ms],channel,value`
-// (units s, ms, us, ns, tick; without a header, seconds). Lines starting with '#' are
-// comments. Times are decimals read exactly (no binary floating point on the way) and
-// rounded once, half to even, to the 1/9 ns tick. Times must not decrease; channels are
-// non-negative integers; values finite. Any violation throws FormatError with the file
-// and line number. The full set of formats (native log, npz, AEDAT, ...) lives beside this
-// file as it grows; see doc/formats.md.
+// For debugging, spreadsheets and small hand-written inputs. An optional header line
+// declares the time unit (`t[ms],channel,value`); times are decimals read exactly and
+// rounded once to the tick; violations throw FormatError with the file and line number.
+// doc/formats.md describes the format in full, beside the native log and the sniffing
+// rules of io/event_file.hpp (read_events picks the format by content).
 //
 //   TSEvent events = read_text_events("spikes.csv");
 #pragma once

@@ -49,7 +49,9 @@ Measurement measure(const std::string& workload, workloads::Mode mode, const wor
   workloads::Options o = base;
   o.mode = mode;
   const auto t0 = std::chrono::steady_clock::now();
-  workloads::Workload w = workload == "cuba" ? workloads::build_cuba(o) : workloads::build_synaptic(o);
+  workloads::Workload w = workload == "cuba"        ? workloads::build_cuba(o)
+                          : workload == "synaptic" ? workloads::build_synaptic(o)
+                                                   : workloads::build_reservoir(o);
   const auto t1 = std::chrono::steady_clock::now();
   w.simulation->run_until(Time::zero() + duration);
   const auto t2 = std::chrono::steady_clock::now();
@@ -62,11 +64,11 @@ Measurement measure(const std::string& workload, workloads::Mode mode, const wor
   m.duration_s = to_seconds(duration);
   m.setup_s = std::chrono::duration<double>(t1 - t0).count();
   m.run_s = std::chrono::duration<double>(t2 - t1).count();
-  m.spikes = w.spikes->count();
+  m.spikes = w.spikes ? w.spikes->count() : 0;
   m.synaptic_events = w.simulation->stats().synaptic_events;
   m.events = w.simulation->stats().events;
   m.mean_rate_hz = static_cast<double>(m.spikes) / m.duration_s / static_cast<double>(m.neurons);
-  m.cv_isi = mean_cv_isi(*w.spikes, w.neurons);
+  m.cv_isi = w.spikes ? mean_cv_isi(*w.spikes, w.neurons) : 0.0;
   m.peak_rss = workloads::peak_rss_bytes();
   return m;
 }
@@ -97,7 +99,7 @@ int run_bench(std::span<const std::string> args) {
   std::string workload, mode = "both", duration_text = "1s";
   workloads::Options o;
   bool json = false;
-  options.add_options()("workload", po::value(&workload)->required(), "cuba | synaptic")(
+  options.add_options()("workload", po::value(&workload)->required(), "cuba | synaptic | reservoir")(
       "mode", po::value(&mode)->default_value("both"), "exact | clocked | both")(
       "duration", po::value(&duration_text)->default_value("1s"), "simulated time, e.g. 1s, 10s")(
       "seed", po::value(&o.seed)->default_value(1), "random seed")(
@@ -111,7 +113,11 @@ int run_bench(std::span<const std::string> args) {
                      positional, vm)) {
     return 0;
   }
-  if (workload != "cuba" && workload != "synaptic") throw UsageError("unknown workload '" + workload + "' (cuba, synaptic)");
+  if (workload != "cuba" && workload != "synaptic" && workload != "reservoir") {
+    throw UsageError("unknown workload '" + workload + "' (cuba, synaptic, reservoir)");
+  }
+  if (workload == "reservoir" && mode == "both") mode = "clocked";  // rate units have no exact mode
+  if (workload == "reservoir" && mode == "exact") throw UsageError("the reservoir is clocked only");
   if (mode != "exact" && mode != "clocked" && mode != "both") throw UsageError("--mode must be exact, clocked or both");
   if (json && mode == "both") throw UsageError("--json needs --mode exact or --mode clocked");
   const Duration duration = parse_duration(duration_text, "--duration");

@@ -5,10 +5,13 @@
 #include <chrono>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "engine/error.hpp"
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "io/event_file.hpp"
+#include "io/native_log.hpp"
 #include "io/text_events.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
@@ -41,7 +44,8 @@ bool parse_options(std::span<const std::string> args, std::string_view usage, po
 std::span<const Command> commands() {
   static const Command kCommands[] = {
       {"version", "print the version of rockpool-cpp", run_version},
-      {"info", "describe a text event file (t,channel[,value])", run_info},
+      {"info", "describe an event file (native log or text): events, channels, span, rate", run_info},
+      {"convert", "convert an event file between formats (native log, text)", run_convert},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
       {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
   };
@@ -56,17 +60,50 @@ int run_version(std::span<const std::string> args) {
   return 0;
 }
 
-int run_info(std::span<const std::string> args) {
-  po::options_description options("options");
-  std::string file;
-  options.add_options()("file", po::value(&file)->required(), "text event file (t[unit],channel[,value])");
-  po::positional_options_description positional;
-  positional.add("file", 1);
-  po::variables_map vm;
-  if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+namespace {
+
+void print_rate(std::uint64_t events, Duration span, std::size_t channels) {
+  const double seconds = to_seconds(span);
+  if (seconds > 0 && channels > 0) {
+    std::cout << "mean rate:   " << static_cast<double>(events) / seconds / static_cast<double>(channels)
+              << " Hz per channel\n";
+  }
+}
+
+// A native log, read chunk by chunk (bounded memory whatever its size).
+void print_native_info(const std::string& file) {
+  NativeLogReader reader(file);
+  const NativeLogHeader& h = reader.header();
+  std::optional<Time> first, last;
+  while (auto chunk = reader.next_chunk()) {
+    if (!first) first = chunk->times.front();
+    last = chunk->times.back();
+  }
+  // The span as a TSEvent read from this file would have it.
+  const Time t_start = h.t_start ? *h.t_start : first.value_or(Time::zero());
+  const Time t_stop = reader.t_stop() ? *reader.t_stop() : last.value_or(t_start);
+  std::cout << "file:        " << file << "\n"
+            << "format:      native spike log v" << h.version << (h.has_values ? " with values" : "")
+            << (h.producer.empty() ? "" : ", written by " + h.producer) << "\n";
+  if (!h.source.empty()) std::cout << "source:      " << h.source << "\n";
+  std::cout << "events:      " << reader.events_read() << "\n"
+            << "channels:    " << h.num_channels << "\n"
+            << "time span:   " << format_seconds(t_start) << " s to " << format_seconds(t_stop) << " s\n";
+  print_rate(reader.events_read(), t_stop - t_start, h.num_channels);
+  std::cout << "timebase:    " << h.ticks_per_second << " ticks per second in the file (read exactly as 1/9 ns ticks)\n"
+            << "chunks:      " << reader.chunks_read() << "\n";
+  if (reader.truncated()) {
+    std::cout << "truncated:   yes, after " << reader.events_read() << " events: the file stops at byte "
+              << reader.file_size() << " before its footer (complete records end at byte " << reader.offset()
+              << "); `rockpool convert " << file << " OUT.rpl` writes a complete copy\n";
+  } else {
+    std::cout << "truncated:   no\n";
+  }
+}
+
+void print_text_info(const std::string& file) {
   TextEventInfo info;
   const TSEvent events = read_text_events(file, &info);
-  const double span = to_seconds(events.t_stop() - events.t_start());
   std::cout << "file:        " << file << "\n"
             << "format:      text events (t,channel" << (info.has_values ? ",value" : "") << "), time unit "
             << info.time_unit << "\n"
@@ -74,11 +111,62 @@ int run_info(std::span<const std::string> args) {
             << "channels:    " << events.num_channels() << "\n"
             << "time span:   " << format_seconds(events.t_start()) << " s to " << format_seconds(events.t_stop())
             << " s\n";
-  if (span > 0 && events.num_channels() > 0) {
-    std::cout << "mean rate:   " << static_cast<double>(events.size()) / span / static_cast<double>(events.num_channels())
-              << " Hz per channel\n";
-  }
+  print_rate(events.size(), events.t_stop() - events.t_start(), events.num_channels());
   std::cout << "timebase:    exact decimal times rounded once to 1/9 ns ticks\n";
+}
+
+}  // namespace
+
+int run_info(std::span<const std::string> args) {
+  po::options_description options("options");
+  std::string file;
+  options.add_options()("file", po::value(&file)->required(),
+                        "event file: native log (.rpl) or text (t[unit],channel[,value]); the format is "
+                        "recognised by content");
+  po::positional_options_description positional;
+  positional.add("file", 1);
+  po::variables_map vm;
+  if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+  switch (detect_format(file)) {
+    case EventFileFormat::kNative:
+      print_native_info(file);
+      break;
+    case EventFileFormat::kText:
+      print_text_info(file);
+      break;
+  }
+  return 0;
+}
+
+int run_convert(std::span<const std::string> args) {
+  po::options_description options("options");
+  std::string in, out, to;
+  options.add_options()("in", po::value(&in)->required(), "input event file (format recognised by content)")(
+      "out", po::value(&out)->required(), "output file; written to a temporary file, then renamed")(
+      "to", po::value(&to), "output format: native or text (default: from OUT's extension, .rpl native, "
+                            ".csv/.txt text)");
+  po::positional_options_description positional;
+  positional.add("in", 1).add("out", 1);
+  po::variables_map vm;
+  if (!parse_options(args, "rockpool convert IN OUT [--to native|text]", options, positional, vm)) return 0;
+  std::optional<EventFileFormat> format;
+  if (vm.count("to")) {
+    format = parse_format_name(to);
+    if (!format) throw UsageError("--to must be native or text, not '" + to + "'");
+  } else {
+    format = format_from_extension(out);
+    if (!format) {
+      throw UsageError("cannot tell the output format from the name '" + out +
+                       "' (.rpl is native, .csv/.txt text): give --to native|text");
+    }
+  }
+  const ConversionResult r = convert_events(in, out, *format);
+  std::cout << "wrote " << out << ": " << r.events << " events, " << format_name(*format) << " (from "
+            << format_name(r.from) << ")\n";
+  if (r.input_truncated) {
+    std::cout << "note: " << in << " was truncated (no footer: a crashed or killed writer); its " << r.events
+              << " events in complete chunks were converted\n";
+  }
   return 0;
 }
 

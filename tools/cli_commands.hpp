@@ -32,6 +32,7 @@ bool parse_options(std::span<const std::string> args, std::string_view usage,
 
 int run_version(std::span<const std::string> args);
 int run_info(std::span<const std::string> args);
+int run_convert(std::span<const std::string> args);
 int run_demo(std::span<const std::string> args);
 int run_bench(std::span<const std::string> args);
 

@@ -82,3 +82,93 @@ TEST_CASE("rockpool demo prints spikes/s and synaptic events/s for both modes, t
   const Result b = run("demo --neurons 100 --duration 200ms --seed 3");
   CHECK(line(a.output) == line(b.output));
 }
+
+// Native logs through the CLI: convert and info (issue 7).
+#include <unistd.h>
+
+#include <iterator>
+#include <vector>
+
+namespace {
+// Removes the files at the end of the scope, also when a REQUIRE stops the test early.
+struct RemoveAtExit {
+  std::vector<std::string> paths;
+  ~RemoveAtExit() {
+    for (const auto& p : paths) std::filesystem::remove(p);
+  }
+};
+}  // namespace
+
+TEST_CASE("rockpool convert: text -> native -> text, exact; info on the native log; usage errors exit 2") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string stem = (dir / ("rockpool_cli_conv_" + std::to_string(::getpid()))).string();
+  const std::string csv = stem + ".csv", rpl = stem + ".rpl", back = stem + "_back.txt", odd = stem + ".odd";
+  const RemoveAtExit cleanup{{csv, rpl, back, odd}};
+  // 4 ticks past 1 s: not a whole nanosecond, so the text must keep ticks to stay exact.
+  const std::string content = "t[tick],channel,value\n0,0,1.5\n4500000000,3,-2\n9000000004,1,0.25\n";
+  std::ofstream(csv) << content;
+  Result r = run("convert " + csv + " " + rpl);
+  CHECK(r.exit_code == 0);
+  r = run("info " + rpl);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("format:      native spike log v1 with values") != std::string::npos);
+  CHECK(r.output.find("events:      3") != std::string::npos);
+  CHECK(r.output.find("channels:    4") != std::string::npos);
+  // 1 + 4/9e9 s, the nearest double printed shortest (Python: float(Fraction(9000000004, 9000000000))).
+  CHECK(r.output.find("time span:   0 s to 1.0000000004444445 s") != std::string::npos);
+  CHECK(r.output.find("timebase:    9000000000 ticks per second") != std::string::npos);
+  CHECK(r.output.find("chunks:      1") != std::string::npos);
+  CHECK(r.output.find("truncated:   no") != std::string::npos);
+  CHECK(run("convert " + rpl + " " + back).exit_code == 0);
+  std::ifstream in(back);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == content);
+  // Output format from --to when the extension says nothing; else a usage error.
+  CHECK(run("convert " + rpl + " " + odd).exit_code == 2);
+  CHECK(run("convert " + rpl + " " + odd + " --to native").exit_code == 0);
+  CHECK(run("info " + odd).output.find("native spike log") != std::string::npos);  // sniffed
+  CHECK(run("convert " + rpl + " " + odd + " --to npz").exit_code == 2);
+  CHECK(run("convert " + stem + ".missing " + odd + " --to text").exit_code == 1);
+  CHECK(run("convert " + rpl).exit_code == 2);
+}
+
+TEST_CASE("rockpool info reports a truncated native log; convert writes a complete copy") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string stem = (dir / ("rockpool_cli_trunc_" + std::to_string(::getpid()))).string();
+  const std::string csv = stem + ".csv", rpl = stem + ".rpl", cut = stem + "_cut.rpl", fixed = stem + "_fixed.rpl";
+  const RemoveAtExit cleanup{{csv, rpl, cut, fixed}};
+  std::ofstream(csv) << "t,channel\n0.5,0\n1.5,1\n";
+  REQUIRE(run("convert " + csv + " " + rpl).exit_code == 0);
+  const auto size = std::filesystem::file_size(rpl);
+  std::filesystem::copy_file(rpl, cut, std::filesystem::copy_options::overwrite_existing);
+  std::filesystem::resize_file(cut, size - 20);  // into the footer: the one chunk is whole
+  Result r = run("info " + cut);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("events:      2") != std::string::npos);
+  CHECK(r.output.find("truncated:   yes, after 2 events") != std::string::npos);
+  r = run("convert " + cut + " " + fixed);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("was truncated") != std::string::npos);
+  CHECK(run("info " + fixed).output.find("truncated:   no") != std::string::npos);
+}
+
+TEST_CASE("rockpool bench runs each workload and reports it as JSON") {
+  // A short CUBA run at the standard size: the exact and clocked modes agree on the network
+  // (synapse count) and both fire (CUBA's El lies above threshold, so every neuron fires).
+  const Result exact = run("bench cuba --mode exact --duration 50ms --json");
+  const Result clocked = run("bench cuba --mode clocked --duration 50ms --json");
+  REQUIRE(exact.exit_code == 0);
+  REQUIRE(clocked.exit_code == 0);
+  const auto field = [](const std::string& json, const std::string& key) {
+    const auto at = json.find("\"" + key + "\": ");
+    return at == std::string::npos ? std::string() : json.substr(at + key.size() + 4, json.find(',', at) - at - key.size() - 4);
+  };
+  CHECK(field(exact.output, "synapses") == field(clocked.output, "synapses"));
+  CHECK(field(exact.output, "mode") == "\"exact\"");
+  CHECK(std::stod(field(exact.output, "spikes")) > 0);
+  const Result reservoir = run("bench reservoir --neurons 50 --duration 100ms --json");
+  CHECK(reservoir.exit_code == 0);
+  CHECK(field(reservoir.output, "neurons") == "50");
+  CHECK(run("bench reservoir --mode exact").exit_code == 2);
+  CHECK(run("bench nosuch").exit_code == 2);
+}
