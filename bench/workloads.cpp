@@ -64,24 +64,27 @@ Workload build_cuba(const Options& o) {
   // a projection has one port (clocked mode: one input block per port instead).
   const Duration delay = microseconds(100);
   const Duration edge_delay = o.mode == Mode::kClocked ? Duration::zero() : delay;
-  std::vector<Synapse> synapses[2];
+  // Built row by row straight into CSR (ProjectionBuilder): no intermediate synapse list.
+  const auto expected = static_cast<std::size_t>(static_cast<double>(n) * 80 * 1.02) + 64;
+  ProjectionBuilder builders[2] = {
+      ProjectionBuilder(n, population_inputs(o, 2, n), 0, expected * 4 / 5),
+      ProjectionBuilder(n, population_inputs(o, 2, n), o.mode == Mode::kClocked ? 0 : 1, expected / 5)};
   for (std::size_t i = 0; i < n; ++i) {
     const CounterRng row(o.seed + 1, i);
     const std::uint32_t port = i < n_exc ? 0 : 1;
     for_each_bernoulli(row, n, p_connect, [&](std::uint64_t j) {
-      synapses[port].push_back({static_cast<NeuronIndex>(i), input_channel(o, port, n, static_cast<NeuronIndex>(j)),
-                                port == 0 ? we : wi, edge_delay});
+      builders[port].add(static_cast<NeuronIndex>(i), input_channel(o, port, n, static_cast<NeuronIndex>(j)),
+                         port == 0 ? we : wi, edge_delay);
     });
   }
   Workload w;
   w.name = "cuba";
   w.neurons = n;
-  w.synapses = synapses[0].size() + synapses[1].size();
   w.state_bytes = n * (3 * sizeof(double) + 3 * sizeof(std::int64_t));
-  for (std::uint32_t port = 0; port < 2; ++port) {
-    const std::uint32_t projection_port = o.mode == Mode::kClocked ? 0 : port;
-    net.connect(pop, pop, Projection::from_synapses(n, population_inputs(o, 2, n), std::move(synapses[port]),
-                                                    projection_port));
+  for (auto& builder : builders) {
+    Projection projection = std::move(builder).build();
+    w.synapses += projection.num_synapses();
+    net.connect(pop, pop, std::move(projection));
   }
   w.simulation = std::make_unique<Simulation>(std::move(net));
   w.spikes = &w.simulation->record_spikes(pop);

@@ -64,6 +64,7 @@ class Projection {
   std::size_t memory_bytes() const;
 
  private:
+  friend class ProjectionBuilder;
   Projection() = default;
   std::size_t num_pre_ = 0;
   std::size_t num_post_ = 0;
@@ -75,6 +76,34 @@ class Projection {
   std::vector<std::uint64_t> group_synapses_;  // groups + 1 offsets into targets_/weights_
   std::vector<NeuronIndex> targets_;           // post neuron per synapse
   std::vector<double> weights_;                // weight per synapse
+};
+
+// Builds a projection row by row, straight into its CSR arrays: no intermediate synapse
+// list, so a large projection needs its final memory (12 bytes per synapse) and one row of
+// scratch, not twice that. Rows come in increasing source order; within a row synapses
+// may come in any order and are grouped by delay (stably) when the row ends. Checks each
+// synapse as it is added (OutOfRange / InvalidArgument naming it by its running index).
+//
+//   ProjectionBuilder b(n_pre, n_post, /*port=*/0, /*expected_synapses=*/n_pre * 80);
+//   b.add(0, 3, 0.5, milliseconds(1));
+//   Projection p = std::move(b).build();
+class ProjectionBuilder {
+ public:
+  ProjectionBuilder(std::size_t num_pre, std::size_t num_post, std::uint32_t port = 0,
+                    std::size_t expected_synapses = 0);
+  // Pre: pre >= the source of every earlier call (InvalidArgument otherwise).
+  void add(NeuronIndex pre, NeuronIndex post, double weight, Duration delay);
+  Projection build() &&;
+
+ private:
+  void flush_row();
+  void start_rows_up_to(std::size_t pre);
+
+  Projection p_;
+  std::size_t added_ = 0;      // synapses so far, for error messages
+  std::size_t next_row_ = 0;   // rows [0, next_row_) have their group offset set
+  std::int64_t row_ = -1;      // the row being collected
+  std::vector<Synapse> row_synapses_;
 };
 
 }  // namespace rockpool

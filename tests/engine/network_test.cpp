@@ -122,3 +122,36 @@ TEST_CASE("a zero-delay loop through a clocked layer is allowed: its input waits
   REQUIRE(s.count() >= 3);
   CHECK(s.times()[0] == Time::zero() + milliseconds(22));
 }
+
+TEST_CASE("a projection built row by row equals the same synapses given as a list") {
+  // Row 0 with delays 2, 1, 2 ms, row 2 with one synapse, row 1 empty.
+  const std::vector<Synapse> list = {{0, 0, 0.5, milliseconds(2)},
+                                     {0, 1, 0.25, milliseconds(1)},
+                                     {0, 2, 0.125, milliseconds(2)},
+                                     {2, 1, -1.0, milliseconds(3)}};
+  ProjectionBuilder builder(3, 3, /*port=*/1);
+  for (const Synapse& s : list) builder.add(s.pre, s.post, s.weight, s.delay);
+  const Projection built = std::move(builder).build();
+  const Projection reference = Projection::from_synapses(3, 3, list, 1);
+  REQUIRE(built.num_synapses() == 4);
+  CHECK(built.port() == 1);
+  for (NeuronIndex pre = 0; pre <= 3; ++pre) CHECK(built.groups_begin(pre) == reference.groups_begin(pre));
+  // By hand: groups {0: 1 ms [1]}, {0: 2 ms [0, 2]}, {2: 3 ms [1]}; row 1 has none.
+  CHECK(built.groups_begin(1) == 2);
+  CHECK(built.groups_begin(2) == 2);
+  CHECK(built.group_delay(1) == milliseconds(2));
+  CHECK(std::vector<NeuronIndex>(built.group_targets(1).begin(), built.group_targets(1).end()) ==
+        std::vector<NeuronIndex>{0, 2});
+  CHECK(built.group_weights(2)[0] == -1.0);
+  CHECK(built.min_delay() == milliseconds(1));
+  CHECK(built.max_delay() == milliseconds(3));
+  ProjectionBuilder backwards(3, 3);
+  backwards.add(2, 0, 1.0, Duration::zero());
+  const auto msg = message_of([&] { backwards.add(1, 0, 1.0, Duration::zero()); });
+  CHECK(msg.find("synapse 1 has pre 1 after a synapse of pre 2") != std::string::npos);
+  // from_synapses names the synapse by its index in the caller's list, even after sorting.
+  const auto out_of_range = message_of([] {
+    Projection::from_synapses(2, 2, {{1, 0, 1.0, Duration::zero()}, {0, 5, 1.0, Duration::zero()}});
+  });
+  CHECK(out_of_range.find("synapse 1 has post 5") != std::string::npos);
+}
