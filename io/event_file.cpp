@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "io/native_log.hpp"
+#include "io/npz.hpp"
 #include "io/text_events.hpp"
 
 namespace rockpool {
@@ -31,7 +32,6 @@ struct ForeignMagic {
 };
 constexpr ForeignMagic kForeign[] = {
     {"#!AER-DAT", "AEDAT (jAER/cAER/DV)"},
-    {"PK\x03\x04", "ZIP (numpy .npz)"},
     {"\x93NUMPY", "numpy .npy"},
     {"\x89HDF\r\n\x1a\n", "HDF5 (NIR, SHD, NWB)"},
     {"% evt ", "Prophesee RAW"},
@@ -58,6 +58,8 @@ std::string_view format_name(EventFileFormat format) {
       return "native";
     case EventFileFormat::kText:
       return "text";
+    case EventFileFormat::kNpz:
+      return "npz";
   }
   return "unknown";
 }
@@ -88,6 +90,24 @@ EventFileFormat detect_format(const std::string& path) {
   if (starts_with(head, kNativeLogMagic) || (head.size() < kNativeLogMagic.size() && starts_with(kNativeLogMagic, head))) {
     return EventFileFormat::kNative;
   }
+  // A ZIP (a local header, or the end record of an empty archive): numpy's .npz. Only one
+  // whose members look like a Rockpool time series is ours; that needs its central
+  // directory, at the end of the file, beyond the sniffed bytes.
+  if (starts_with(head, std::string_view("PK\x03\x04", 4)) || starts_with(head, std::string_view("PK\x05\x06", 4))) {
+    if (probe_npz(path)) return EventFileFormat::kNpz;
+    std::string members;
+    for (const std::string& m : npz_member_names(path)) {
+      if (members.size() > 200) {
+        members += ", ...";
+        break;
+      }
+      members += (members.empty() ? "" : ", ") + m;
+    }
+    throw FormatError(path, 0,
+                      "a ZIP archive (numpy .npz) that is not a Rockpool time series: it lacks times.npy and a "
+                      "type_TSEvent.npy / type_TSContinuous.npy member (members: " +
+                          (members.empty() ? std::string("none") : members) + ")");
+  }
   for (const ForeignMagic& f : kForeign) {
     if (starts_with(head, f.magic)) {
       throw FormatError(path, 0, "looks like " + std::string(f.name) + ", which rockpool cannot read yet");
@@ -109,6 +129,8 @@ TSEvent read_events(const std::string& path) {
       return read_native_log(path);
     case EventFileFormat::kText:
       return read_text_events(path);
+    case EventFileFormat::kNpz:
+      return read_npz_events(path);
   }
   return {};
 }
@@ -120,6 +142,9 @@ void write_events(const std::string& path, const TSEvent& events, EventFileForma
       return;
     case EventFileFormat::kText:
       write_text_events(path, events);
+      return;
+    case EventFileFormat::kNpz:
+      write_npz_events(path, events);
       return;
   }
 }
@@ -150,8 +175,9 @@ ConversionResult convert_events(const std::string& in, const std::string& out, E
       writer.close(reader.t_stop());
     } else {
       NativeLogStatus status;
-      const TSEvent events =
-          result.from == EventFileFormat::kNative ? read_native_log(in, &status) : read_text_events(in);
+      const TSEvent events = result.from == EventFileFormat::kNative ? read_native_log(in, &status)
+                             : result.from == EventFileFormat::kNpz  ? read_npz_events(in)
+                                                                     : read_text_events(in);
       result.events = events.size();
       result.input_truncated = status.truncated;
       if (to == EventFileFormat::kNative) {
@@ -161,7 +187,11 @@ ConversionResult convert_events(const std::string& in, const std::string& out, E
         options.temp_path = tmp;
         write_native_log(out, events, std::move(options));
       } else {
-        write_text_events(tmp, events);
+        if (to == EventFileFormat::kNpz) {
+          write_npz_events(tmp, events);
+        } else {
+          write_text_events(tmp, events);
+        }
         std::error_code ec;
         std::filesystem::rename(tmp, out, ec);
         if (ec) throw IoError(out, "cannot rename " + tmp + ": " + ec.message());

@@ -3,8 +3,9 @@
 // Use it when a file may be in any event format (the CLI's `info` and `convert`, replay):
 // detect_format() looks at the first bytes, never at the extension, and read_events() /
 // write_events() dispatch to the format's reader or writer (io/native_log.hpp,
-// io/text_events.hpp). The sniffing rules are in doc/formats.md. Formats recognised but
-// not readable yet (NPZ, AEDAT, HDF5, Prophesee RAW) are refused by name.
+// io/text_events.hpp, io/npz.hpp). The sniffing rules are in doc/formats.md. Formats
+// recognised but not readable yet (AEDAT, HDF5, Prophesee RAW) are refused by name, and so
+// are ZIP archives that do not hold a Rockpool time series.
 //
 //   TSEvent ev = read_events("spikes.dat");        // native log or text, whatever the name
 //   write_events("spikes.rpl", ev, EventFileFormat::kNative);
@@ -20,10 +21,11 @@
 
 namespace rockpool {
 
-// Room for more: npz, AEDAT 2/3.1/4, EVT 2/3 come as further enumerators.
-enum class EventFileFormat { kNative, kText };
+// Room for more: AEDAT 2/3.1/4, EVT 2/3 come as further enumerators.
+// kNpz: Rockpool's TimeSeries.save (a ZIP of .npy arrays), a TSEvent or a TSContinuous.
+enum class EventFileFormat { kNative, kText, kNpz };
 
-// "native" or "text".
+// "native", "text" or "npz".
 std::string_view format_name(EventFileFormat format);
 // "native" (or "rpl") and "text" (or "csv"); nothing for other names.
 std::optional<EventFileFormat> parse_format_name(std::string_view name);
@@ -36,7 +38,8 @@ std::optional<EventFileFormat> format_from_extension(std::string_view path);
 // content of no known format.
 EventFileFormat detect_format(const std::string& path);
 
-// Reads any supported format (a truncated native log yields its complete chunks).
+// Reads any supported format (a truncated native log yields its complete chunks). An npz
+// holding a TSContinuous is refused with FormatError: it holds samples, not events.
 TSEvent read_events(const std::string& path);
 // Writes `events` in `format`, through a temporary file renamed over `path`.
 void write_events(const std::string& path, const TSEvent& events, EventFileFormat format);

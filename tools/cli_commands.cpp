@@ -12,6 +12,7 @@
 #include "engine/sources.hpp"
 #include "io/event_file.hpp"
 #include "io/native_log.hpp"
+#include "io/npz.hpp"
 #include "io/text_events.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
@@ -115,14 +116,41 @@ void print_text_info(const std::string& file) {
   std::cout << "timebase:    exact decimal times rounded once to 1/9 ns ticks\n";
 }
 
+// A Rockpool .npz time series (TSEvent or TSContinuous), with the rounding of its float times.
+void print_npz_info(const std::string& file) {
+  NpzInfo info;
+  const auto kind = probe_npz(file);
+  std::cout << "file:        " << file << "\n";
+  if (kind == NpzSeriesKind::kContinuous) {
+    const TSContinuous series = read_npz_continuous(file, &info);
+    std::cout << "format:      Rockpool npz, TSContinuous" << (info.any_deflated ? " (compressed)" : "") << "\n"
+              << "samples:     " << series.num_samples() << "\n"
+              << "channels:    " << series.num_channels() << "\n"
+              << "time span:   " << format_seconds(series.t_start()) << " s to " << format_seconds(series.t_stop())
+              << " s\n";
+  } else {
+    const TSEvent events = read_npz_events(file, &info);
+    std::cout << "format:      Rockpool npz, TSEvent" << (info.any_deflated ? " (compressed)" : "") << "\n"
+              << "events:      " << events.size() << "\n"
+              << "channels:    " << events.num_channels() << "\n"
+              << "time span:   " << format_seconds(events.t_start()) << " s to " << format_seconds(events.t_stop())
+              << " s\n";
+    print_rate(events.size(), events.t_stop() - events.t_start(), events.num_channels());
+  }
+  std::cout << "timebase:    float seconds rounded once to 1/9 ns ticks; largest rounding "
+            << info.max_rounding_ticks << " ticks" << (info.max_rounding_at.empty() ? "" : " at " + info.max_rounding_at)
+            << "\n";
+  if (info.legacy_keys) std::cout << "note:        written by an older Rockpool (str_type/name keys)\n";
+}
+
 }  // namespace
 
 int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
-                        "event file: native log (.rpl) or text (t[unit],channel[,value]); the format is "
-                        "recognised by content");
+                        "event file: native log (.rpl), Rockpool .npz or text (t[unit],channel[,value]); the "
+                        "format is recognised by content");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -133,6 +161,9 @@ int run_info(std::span<const std::string> args) {
       break;
     case EventFileFormat::kText:
       print_text_info(file);
+      break;
+    case EventFileFormat::kNpz:
+      print_npz_info(file);
       break;
   }
   return 0;

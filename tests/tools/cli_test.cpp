@@ -172,3 +172,15 @@ TEST_CASE("rockpool bench runs each workload and reports it as JSON") {
   CHECK(run("bench reservoir --mode exact").exit_code == 2);
   CHECK(run("bench nosuch").exit_code == 2);
 }
+
+TEST_CASE("rockpool info describes a Rockpool npz fixture (tools/make_npz_fixtures.py)") {
+  // tsevent.npz: 5 events on 5 channels over t = 0..2 s (written by numpy, see the script).
+  const Result r = run(std::string("info ") + ROCKPOOL_SOURCE_ROOT + "/tests/io/fixtures/tsevent.npz");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("Rockpool npz, TSEvent") != std::string::npos);
+  CHECK(r.output.find("events:      5") != std::string::npos);
+  CHECK(r.output.find("channels:    5") != std::string::npos);
+  CHECK(r.output.find("time span:   0 s to 2 s") != std::string::npos);
+  // 5 events over 2 s on 5 channels: 0.5 Hz per channel.
+  CHECK(r.output.find("mean rate:   0.5 Hz") != std::string::npos);
+}
