@@ -1,5 +1,7 @@
 #include "neurons/exp_syn.hpp"
 
+#include "neurons/parameter_checks.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -11,31 +13,11 @@ namespace {
 
 double seconds_of(std::int64_t ticks) { return static_cast<double>(ticks) / static_cast<double>(kTicksPerSecond); }
 
-// A per-unit parameter given as 1 value (for all units) or N: checked, then expanded to N.
-std::vector<double> per_unit(std::string_view name, const std::vector<double>& values, std::size_t n) {
-  if (values.size() != 1 && values.size() != n) {
-    throw DimensionMismatch(name, "has " + std::to_string(values.size()) + " values for " + std::to_string(n) +
-                                      " units (give 1 or " + std::to_string(n) + ")");
-  }
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!std::isfinite(values[i])) throw InvalidArgument(name, "not finite at index " + std::to_string(i));
-  }
-  return values.size() == n ? values : std::vector<double>(n, values[0]);
-}
+using neuron_detail::check_unit;
+using neuron_detail::per_unit;
 
 std::vector<double> time_constants(const std::vector<double>& tau, std::size_t n) {
-  std::vector<double> out = per_unit("tau", tau, n);
-  for (std::size_t i = 0; i < tau.size(); ++i) {
-    if (tau[i] <= 0.0) {
-      throw InvalidArgument("tau", "must be a positive number of seconds, got " + std::to_string(tau[i]) +
-                                       " at index " + std::to_string(i));
-    }
-  }
-  return out;
-}
-
-void check_unit(NeuronIndex i, std::size_t n) {
-  if (i >= n) throw OutOfRange("unit", std::to_string(i) + " >= layer size " + std::to_string(n));
+  return neuron_detail::positive_per_unit("tau", tau, n);
 }
 
 WeightMatrix identity(std::size_t n) {

@@ -1,5 +1,7 @@
 #include "neurons/rate.hpp"
 
+#include "neurons/parameter_checks.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <charconv>
@@ -12,31 +14,10 @@ namespace rockpool {
 namespace {
 
 // Shortest decimal that reads back to v, for messages.
-std::string str(double v) {
-  char buf[32];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-// A per-unit parameter given as 1 value (for all units) or N: checked, then expanded to N.
-std::vector<double> per_unit(std::string_view name, const std::vector<double>& values, std::size_t n) {
-  if (values.size() != 1 && values.size() != n) {
-    throw DimensionMismatch(name, "has " + std::to_string(values.size()) + " values for " + std::to_string(n) +
-                                      " units (give 1 or " + std::to_string(n) + ")");
-  }
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (!std::isfinite(values[i])) throw InvalidArgument(name, "not finite at index " + std::to_string(i));
-  }
-  return values.size() == n ? values : std::vector<double>(n, values[0]);
-}
-
-std::vector<double> positive_per_unit(std::string_view name, const std::vector<double>& values, std::size_t n) {
-  std::vector<double> out = per_unit(name, values, n);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (values[i] <= 0.0) throw InvalidArgument(name, "must be positive, got " + str(values[i]) + " at index " + std::to_string(i));
-  }
-  return out;
-}
+using neuron_detail::check_unit;
+using neuron_detail::per_unit;
+using neuron_detail::positive_per_unit;
+std::string str(double v) { return neuron_detail::shortest(v); }
 
 void check_noise(double noise_std) {
   if (!std::isfinite(noise_std) || noise_std < 0.0) {
@@ -64,9 +45,6 @@ void check_initial(std::span<const double> x, std::size_t n) {
   }
 }
 
-void check_unit(NeuronIndex i, std::size_t n) {
-  if (i >= n) throw OutOfRange("unit", std::to_string(i) + " >= layer size " + std::to_string(n));
-}
 
 // out[j] = sum_i in[i] W[i][j] ([pre, post]): row by row, so the inner loop runs along
 // contiguous weights.
