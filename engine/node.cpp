@@ -1,0 +1,21 @@
+#include "engine/node.hpp"
+
+#include <string>
+
+namespace rockpool {
+
+std::string_view signal_name(Signal s) {
+  switch (s) {
+    case Signal::kNone: return "none";
+    case Signal::kSpikes: return "spikes";
+    case Signal::kContinuous: return "continuous";
+  }
+  return "?";
+}
+
+double Node::state(std::size_t variable, NeuronIndex, Time) const {
+  throw OutOfRange("state variable", std::string(type_name()) + " '" + name() + "' has no state variable " +
+                                         std::to_string(variable));
+}
+
+}  // namespace rockpool
