@@ -184,3 +184,32 @@ TEST_CASE("rockpool info describes a Rockpool npz fixture (tools/make_npz_fixtur
   // 5 events over 2 s on 5 channels: 0.5 Hz per channel.
   CHECK(r.output.find("mean rate:   0.5 Hz") != std::string::npos);
 }
+
+TEST_CASE("rockpool demo --out writes the excitatory spikes to a native log that info reads") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string stem = (dir / ("rockpool_cli_demo_out_" + std::to_string(::getpid()))).string();
+  const std::string log = stem + ".rpl", again = stem + "_again.rpl";
+  const RemoveAtExit cleanup{{log, again, log + ".tmp", again + ".tmp"}};
+  const Result demo = run("demo --neurons 1000 --duration 200ms --seed 5 --out " + log);
+  REQUIRE(demo.exit_code == 0);
+  const std::string said = "wrote " + log + ": ";
+  const auto at = demo.output.find(said);
+  REQUIRE(at != std::string::npos);
+  const std::string count = demo.output.substr(at + said.size(), demo.output.find(' ', at + said.size()) - at - said.size());
+  CHECK(std::stoul(count) > 0);
+  CHECK_FALSE(std::filesystem::exists(log + ".tmp"));  // closed, renamed
+  const Result info = run("info " + log);
+  CHECK(info.exit_code == 0);
+  CHECK(info.output.find("events:      " + count + "\n") != std::string::npos);
+  CHECK(info.output.find("channels:    800\n") != std::string::npos);  // 4/5 of 1000 are excitatory
+  CHECK(info.output.find("time span:   0 s to 0.2 s") != std::string::npos);
+  CHECK(info.output.find("source:      simulation") != std::string::npos);
+  CHECK(info.output.find("truncated:   no") != std::string::npos);
+  // Seeded: the same command writes the same bytes.
+  REQUIRE(run("demo --neurons 1000 --duration 200ms --seed 5 --out " + again).exit_code == 0);
+  const auto bytes = [](const std::string& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  CHECK(bytes(log) == bytes(again));
+}
