@@ -7,7 +7,14 @@
 // spikes (emitted at the tick), is reset to v_reset and held there for
 // ceil(refractory / dt) steps. So it differs from the exact event-driven model only in
 // that inputs move to bin starts and spikes to bin ends: the error is O(dt), and it is
-// the fast mode. Rockpool's own discretisations come with the neuron library.
+// the fast mode.
+//
+// Discretisation::kRockpool runs Rockpool's own LIF step instead (rockpool.nn.modules LIF,
+// per step: I += input; V *= alpha; I *= beta; V += sum_p I_p + bias; spike = V > threshold;
+// V -= spike * threshold; alpha = e^{-dt/tau_mem}, beta_p = e^{-dt/tau_syn_p}): a current
+// enters V one step after it arrives, unscaled by dt, the reset is subtractive (v_reset
+// unused) and there is no refractory period (refractory unused). V decays towards v_rest
+// (Rockpool: 0). For reproducing Rockpool's numbers; it does not converge to LifExp.
 //
 // Input channel p * size + i is port p of neuron i (size_in = ports * size), so one
 // projection per port addresses a block of channels.
@@ -29,7 +36,13 @@ namespace rockpool {
 
 class LifExpClocked final : public ClockedLayer {
  public:
-  LifExpClocked(LifExp::Parameters parameters, std::size_t size, Duration dt);
+  enum class Discretisation {
+    kExact,    // the exact propagator over each step (the default)
+    kRockpool  // Rockpool's LIF step (see above)
+  };
+
+  LifExpClocked(LifExp::Parameters parameters, std::size_t size, Duration dt,
+                Discretisation discretisation = Discretisation::kExact);
 
   std::string_view type_name() const override { return "LifExpClocked"; }
   std::size_t size_in() const override { return size_ * ports_; }
@@ -51,6 +64,8 @@ class LifExpClocked final : public ClockedLayer {
   // One step of neurons [begin, end): fired[i - begin] = 1 if neuron i spiked, else 0.
   // `input` is empty when the currents already hold it.
   void advance(std::size_t begin, std::size_t end, std::span<const double> input, double* fired);
+  template <bool kInput>
+  void advance_rockpool(std::size_t begin, std::size_t end, const double* input, double* fired);
   template <std::size_t kPorts, bool kInput>
   void advance_ports(std::size_t begin, std::size_t end, const double* input, double* fired);
   // step() and step_spikes() without their checks (the CPU-specific clones live here).
@@ -61,8 +76,10 @@ class LifExpClocked final : public ClockedLayer {
   std::size_t size_;
   std::size_t ports_;
   Duration dt_;
+  Discretisation discretisation_;
   double refractory_steps_;  // ceil(refractory / dt), a whole number
   // Propagator over one step: V' = v_inf + (V - v_inf) a + sum_p I_p c_p, I_p' = I_p b_p.
+  // kRockpool uses a (decay_mem_) and b_p (decay_syn_) only.
   double decay_mem_;
   std::vector<double> decay_syn_;
   std::vector<double> coupling_;

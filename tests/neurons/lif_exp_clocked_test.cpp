@@ -187,3 +187,45 @@ TEST_CASE("a recurrent clocked network run in pieces equals one run, bit for bit
   REQUIRE(whole_v.size() == split_v.size());
   CHECK(std::memcmp(whole_v.data(), split_v.data(), whole_v.size() * sizeof(double)) == 0);
 }
+
+TEST_CASE("the Rockpool discretisation of the clocked LIF steps as Rockpool's LIF, by hand over 3 steps") {
+  // tau_mem 20 ms, tau_syn 5 ms, dt 1 ms: alpha = e^{-1/20}, beta = e^{-1/5}; bias 0.1,
+  // threshold 0.9; inputs 1, 0, 0.5. Rockpool's step: I += x; V *= alpha; I *= beta;
+  // V += I + bias; spike = V > theta; V -= spike * theta. By hand (Python floats):
+  //   1: I = beta = 0.81873075307798;  V = 0.91873075307798 > 0.9, spike, V = 0.01873075307798
+  //   2: I = beta^2 = 0.67032004603564; V = 0.01873075307798 alpha + I + 0.1 = 0.78813728950647
+  //   3: I = (beta^2 + 0.5) beta = 0.95817701263302;
+  //      V = 0.78813728950647 alpha + I + 0.1 = 1.80787639295781 > 0.9, spike, V = 0.90787639295781
+  // (The exact propagator would give V = 0.049 after step 1: the input enters through
+  // (beta - alpha) tau_syn / (tau_syn - tau_mem) = 0.044, not beta, and the bias through
+  // 1 - alpha = 0.049, not 1.)
+  LifExp::Parameters p;
+  p.tau_mem = 20e-3;
+  p.tau_syn = {5e-3};
+  p.bias = 0.1;
+  p.threshold = 0.9;
+  p.refractory = milliseconds(5);  // ignored: Rockpool's LIF has none
+  LifExpClocked layer(p, 1, milliseconds(1), LifExpClocked::Discretisation::kRockpool);
+  const double inputs[] = {1.0, 0.0, 0.5};
+  const double expected_v[] = {0.01873075307798178, 0.7881372895064728, 0.9078763929578119};
+  const double expected_i[] = {0.8187307530779818, 0.6703200460356392, 0.9581770126330171};
+  const double expected_spike[] = {1.0, 0.0, 1.0};
+  std::vector<double> out(1);
+  for (std::size_t k = 0; k < 3; ++k) {
+    CAPTURE(k);
+    layer.step(std::span<const double>(&inputs[k], 1), out);
+    CHECK(out[0] == expected_spike[k]);
+    CHECK(layer.state(0, 0, Time::zero()) == doctest::Approx(expected_v[k]).epsilon(1e-14));
+    CHECK(layer.state(1, 0, Time::zero()) == doctest::Approx(expected_i[k]).epsilon(1e-14));
+  }
+  // The same through the accumulator and the spike list (the simulation's fast paths).
+  LifExpClocked listed(p, 1, milliseconds(1), LifExpClocked::Discretisation::kRockpool);
+  std::vector<NeuronIndex> spiked;
+  for (std::size_t k = 0; k < 3; ++k) {
+    listed.input_accumulator()[0] += inputs[k];
+    spiked.clear();
+    listed.step_spikes({}, spiked);
+    CHECK(spiked.size() == static_cast<std::size_t>(expected_spike[k]));
+  }
+  CHECK(listed.state(0, 0, Time::zero()) == layer.state(0, 0, Time::zero()));
+}
