@@ -11,29 +11,14 @@
 #include "io/native_log.hpp"
 #include "io/text_events.hpp"
 
+#include "tests/io/temp_path.hpp"
+
 using namespace rockpool;
+using test::slurp;
+using test::spit;
+using test::TempPath;
 
 namespace {
-
-struct TempPath {
-  std::string path;
-  explicit TempPath(const std::string& name)
-      : path((std::filesystem::temp_directory_path() /
-              ("rockpool_evfile_" + std::to_string(::getpid()) + "_" + name))
-                 .string()) {}
-  ~TempPath() {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + ".tmp");
-  }
-};
-
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // The files next to `path` whose names start with its name (temporary leftovers).
 std::size_t siblings(const std::string& path) {

@@ -16,30 +16,14 @@
 
 #include "io/producer_version.hpp"
 
+#include "tests/io/temp_path.hpp"
+
 using namespace rockpool;
+using test::slurp;
+using test::spit;
+using test::TempPath;
 
 namespace {
-
-// A path in the temporary directory, unique to this process; removed (with .tmp) at the end.
-struct TempPath {
-  std::string path;
-  explicit TempPath(const std::string& name)
-      : path((std::filesystem::temp_directory_path() /
-              ("rockpool_nlog_" + std::to_string(::getpid()) + "_" + name))
-                 .string()) {}
-  ~TempPath() {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + ".tmp");
-  }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
 
 // Hand encoders for the protobuf wire format and the framing of doc/formats.md.
 std::string varint(std::uint64_t v) {

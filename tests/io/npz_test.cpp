@@ -22,30 +22,16 @@
 #include "io/event_file.hpp"
 #include "io/native_log.hpp"
 
+#include "tests/io/temp_path.hpp"
+
 using namespace rockpool;
+using test::slurp;
+using test::spit;
+using test::TempPath;
 
 namespace {
 
 const std::string kFixtures = std::string(ROCKPOOL_SOURCE_ROOT) + "/tests/io/fixtures/";
-
-struct TempPath {
-  std::string path;
-  explicit TempPath(const std::string& name)
-      : path((std::filesystem::temp_directory_path() / ("rockpool_npz_" + std::to_string(::getpid()) + "_" + name))
-                 .string()) {}
-  ~TempPath() {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + ".tmp");
-  }
-};
-
-void spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 Time tick(std::int64_t n) { return Time::from_ticks(n); }
 

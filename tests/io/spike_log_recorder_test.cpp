@@ -19,27 +19,14 @@
 #include "io/native_log.hpp"
 #include "neurons/lif_exp.hpp"
 
+#include "tests/io/temp_path.hpp"
+
 using namespace rockpool;
+using test::slurp;
+using test::spit;
+using test::TempPath;
 
 namespace {
-
-// A path in the temporary directory, unique to this process; removed (with .tmp) at the end.
-struct TempPath {
-  std::string path;
-  explicit TempPath(const std::string& name)
-      : path((std::filesystem::temp_directory_path() /
-              ("rockpool_slog_" + std::to_string(::getpid()) + "_" + name))
-                 .string()) {}
-  ~TempPath() {
-    std::filesystem::remove(path);
-    std::filesystem::remove(path + ".tmp");
-  }
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 // Poisson input -> a recurrent E/I LIF population (two ports), seeded: some thousand
 // spikes of "lif" per simulated second (about 4000 with this seed), many chunks of 64 or 256.
