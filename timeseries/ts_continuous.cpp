@@ -266,8 +266,7 @@ double TSContinuous::at(Time t, std::size_t channel) const {
   return value_at(wrap(t), channel);
 }
 
-TSContinuous TSContinuous::with(std::vector<Time> times, std::vector<double> samples,
-                                std::size_t num_channels) const {
+TSContinuous::Options TSContinuous::own_options() const {
   Options options;
   options.t_start = t_start_;
   options.t_stop = t_stop_;
@@ -277,6 +276,12 @@ TSContinuous TSContinuous::with(std::vector<Time> times, std::vector<double> sam
   options.interpolation = interpolation_;
   options.fill_value = fill_value_;
   options.extrapolate = extrapolate_;
+  return options;
+}
+
+TSContinuous TSContinuous::with(std::vector<Time> times, std::vector<double> samples,
+                                std::size_t num_channels) const {
+  Options options = own_options();
   if (!times.empty()) {
     options.t_start = std::min(t_start_, times.front());
     options.t_stop = std::max(t_stop_, times.back());
@@ -403,15 +408,9 @@ TSContinuous TSContinuous::merge(const TSContinuous& other, bool remove_duplicat
     else
       push(other, j++);
   }
-  Options options;
+  Options options = own_options();
   options.t_start = std::min(t_start_, other.t_start_);
   options.t_stop = std::max(t_stop_, other.t_stop_);
-  options.periodic = periodic_;
-  options.name = name_;
-  options.units = units_;
-  options.interpolation = interpolation_;
-  options.fill_value = fill_value_;
-  options.extrapolate = extrapolate_;
   return TSContinuous(std::move(times), std::move(samples), nc, std::move(options));
 }
 

@@ -174,6 +174,9 @@ class TSContinuous {
   friend TSContinuous operator/(double x, const TSContinuous& a);  // x / a, sample-wise
 
  private:
+  // This series' options (span, periodicity, name, units, interpolation, fill), for a new
+  // series derived from it.
+  Options own_options() const;
   enum class Op { kAdd, kSub, kMul, kDiv, kPow };
   void apply(Op op, std::span<const double> other, std::size_t other_channels);
   std::vector<double> other_on_my_times(const TSContinuous& other) const;

@@ -325,22 +325,30 @@ def run_subprocess(argv, timeout, env=None):
     return proc.returncode, out, err, wall, None
 
 
+def run_worker(script, spec, mark, timeout):
+    """Runs `script --worker SPEC` in a fresh process and returns its result: the JSON after
+    the last line starting with `mark`, plus wall_s, or wall_s and an error."""
+    argv = [sys.executable, script, "--worker", json.dumps(spec)]
+    env = dict(os.environ, PYTHONWARNINGS="ignore")
+    rc, out, err, wall, error = run_subprocess(argv, timeout, env)
+    result = dict(wall_s=wall)
+    if error is None:
+        lines = [l for l in out.splitlines() if l.startswith(mark)]
+        if not lines:
+            error = "worker printed no result: " + " | ".join(err.strip().splitlines()[-6:])
+        else:
+            result.update(json.loads(lines[-1][len(mark):]))
+    if error:
+        result["error"] = error
+    return result
+
+
 def measure_brian2(workload, mode, args, sources=None, duration=None):
     spec = dict(workload=workload, mode=mode, duration=duration or args.duration,
                 seed=args.seed, sources=sources, keep_build=args.keep_build,
                 cython_cache=args.cython_cache, poisson=args.brian2_poisson)
-    argv = [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)]
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    rc, out, err, wall, error = run_subprocess(argv, args.timeout, env)
-    row = dict(simulator="brian2", mode=mode, workload=workload, wall_s=wall)
-    if error is None:
-        lines = [l for l in out.splitlines() if l.startswith(RESULT_MARK)]
-        if not lines:
-            error = "worker printed no result: " + " | ".join(err.strip().splitlines()[-6:])
-        else:
-            row.update(json.loads(lines[-1][len(RESULT_MARK):]))
-    if error:
-        row["error"] = error
+    row = dict(simulator="brian2", mode=mode, workload=workload)
+    row.update(run_worker(os.path.abspath(__file__), spec, RESULT_MARK, args.timeout))
     return row
 
 

@@ -61,18 +61,8 @@ def brian2_worker(spec):
 def measure_brian2(n, mode, args):
     spec = dict(workload="cuba", mode=mode, duration=args.duration, seed=args.seed,
                 neurons=n, keep_build=False, cython_cache=None)
-    argv = [sys.executable, os.path.abspath(__file__), "--worker", json.dumps(spec)]
-    env = dict(os.environ, PYTHONWARNINGS="ignore")
-    rc, out, err, wall, error = cb.run_subprocess(argv, args.timeout, env)
-    row = dict(simulator="brian2", mode=mode, neurons=n, wall_s=wall)
-    if error is None:
-        lines = [l for l in out.splitlines() if l.startswith(RESULT_MARK)]
-        if not lines:
-            error = "worker printed no result: " + " | ".join(err.strip().splitlines()[-6:])
-        else:
-            row.update(json.loads(lines[-1][len(RESULT_MARK):]))
-    if error:
-        row["error"] = error
+    row = dict(simulator="brian2", mode=mode, neurons=n)
+    row.update(cb.run_worker(os.path.abspath(__file__), spec, RESULT_MARK, args.timeout))
     return row
 
 
