@@ -381,6 +381,7 @@ void PropheseeReader::decode_evt2() {
           fail(at, "time goes backwards: TIME_HIGH " + hex(h, 7) + " after " + hex(current, 7) +
                        " (too far back for a wrap of the 28-bit counter)");
         }
+        if (*high_ > (kMaxMicroseconds >> 6)) fail(at, "after its wraps, TIME_HIGH lies beyond the int64 tick range");
         break;
       }
       case 0xA: ++triggers_; break;  // EXT_TRIGGER
@@ -462,6 +463,7 @@ void PropheseeReader::decode_evt3() {
         // keeps the low bits.
         if (next != *high_) low_ = 0;
         high_ = next;
+        if (next > (kMaxMicroseconds >> 12)) fail(at, "after its wraps, TIME_HIGH lies beyond the int64 tick range");
         break;
       }
       case 0x7:  // CONTINUED_4
@@ -636,26 +638,26 @@ void PropheseeWriter::append(std::span<const Time> times, std::span<const Channe
   const std::uint64_t sensor_channels = std::uint64_t{width_} * height_ * (split ? 2 : 1);
   std::optional<Time> previous = last_;
   for (std::size_t k = 0; k < times.size(); ++k) {
-    const std::string event = "event " + std::to_string(events_ + k) + ": ";
+    const auto event = [&] { return "event " + std::to_string(events_ + k) + ": "; };
     if (previous && times[k] < *previous) {
-      throw InvalidArgument(where, event + "time " + format_seconds(times[k]) + " s precedes the previous event");
+      throw InvalidArgument(where, event() + "time " + format_seconds(times[k]) + " s precedes the previous event");
     }
     previous = times[k];
     if (times[k] < Time::zero()) {
-      throw OutOfRange(where, event + "time " + format_seconds(times[k]) +
+      throw OutOfRange(where, event() + "time " + format_seconds(times[k]) +
                                   " s is negative (camera files count microseconds from 0)");
     }
     if (format_ == EventFileFormat::kDat && times[k].ticks() >= (std::int64_t{1} << 32) * kTicksPerMicrosecond -
                                                                    kTicksPerMicrosecond / 2) {
-      throw OutOfRange(where, event + "time " + format_seconds(times[k]) +
+      throw OutOfRange(where, event() + "time " + format_seconds(times[k]) +
                                   " s is beyond DAT's 32-bit microseconds (4294.967295 s)");
     }
     if (num_channels_ != 0 && channels[k] >= num_channels_) {
-      throw OutOfRange(where, event + "channel " + std::to_string(channels[k]) + " >= channel count " +
+      throw OutOfRange(where, event() + "channel " + std::to_string(channels[k]) + " >= channel count " +
                                   std::to_string(num_channels_));
     }
     if (channels[k] >= sensor_channels) {
-      throw OutOfRange(where, event + "channel " + std::to_string(channels[k]) + " lies beyond the " +
+      throw OutOfRange(where, event() + "channel " + std::to_string(channels[k]) + " lies beyond the " +
                                   std::to_string(width_) + "x" + std::to_string(height_) + " sensor (" +
                                   std::to_string(sensor_channels) + " channels)");
     }
