@@ -44,15 +44,15 @@ constexpr ForeignMagic kForeign[] = {
     {"#!AER-DAT", "AEDAT (jAER/cAER/DV)"},
     {"\x93NUMPY", "numpy .npy"},
     {"\x89HDF\r\n\x1a\n", "HDF5 (NIR, SHD, NWB)"},
-    {"% evt ", "Prophesee RAW"},
-    {"% format ", "Prophesee RAW"},
-    {"% Data file", "Prophesee DAT"},
 };
 
 // The format table, in sniffing order; text (no magic) last. A new format adds its row.
 const EventFormat* const kFormats[] = {
     &native_event_format(),
     &npz_event_format(),
+    &evt2_event_format(),
+    &evt3_event_format(),
+    &dat_event_format(),
     &text_event_format(),
 };
 
@@ -206,16 +206,21 @@ ConversionResult convert_events(const std::string& in, const std::string& out, E
   if (!f.create) throw UsageError("rockpool cannot write " + std::string(f.name) + " files");
   EventStreamInfo info = reader->info();
   info.format = to;
+  // A reader of channels (text, native) knows no sensor: a camera writer inverts the
+  // mapping of the options.
+  if (!info.address_mapping.width || !info.address_mapping.height) info.address_mapping = options.address_mapping;
   if (info.source.empty()) {
     info.source = "converted from " + std::filesystem::path(in).filename().string() + " (" +
                   std::string(format_name(result.from)) + ")";
   }
   // A fresh name, never `out.tmp`: the input may be that very file (a crashed log).
   const std::string tmp = make_temp_next_to(out);
+  double output_rounding = 0;
   try {
     auto writer = f.create(out, info, tmp);
     while (auto chunk = reader->next_chunk()) writer->append(chunk->times, chunk->channels, chunk->values);
     writer->close(reader->t_stop());
+    output_rounding = writer->max_rounding_seconds();
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
@@ -225,6 +230,7 @@ ConversionResult convert_events(const std::string& in, const std::string& out, E
   result.input_truncated = reader->truncated();
   result.max_rounding_seconds = reader->max_rounding_seconds();
   result.events_dropped = reader->events_dropped();
+  result.output_rounding_seconds = output_rounding;
   return result;
 }
 

@@ -52,6 +52,7 @@ struct ConversionResult {
   std::uint64_t events = 0;
   bool input_truncated = false;  // a native input without its footer (crashed writer)
   double max_rounding_seconds = 0;  // see EventReader::max_rounding_seconds()
+  double output_rounding_seconds = 0;  // see EventWriter::max_rounding_seconds()
   std::uint64_t events_dropped = 0; // by the address mapping
 };
 

@@ -33,6 +33,9 @@ struct EventFormat {
 const EventFormat& native_event_format();
 const EventFormat& text_event_format();
 const EventFormat& npz_event_format();
+const EventFormat& evt2_event_format();  // io/prophesee.cpp
+const EventFormat& evt3_event_format();
+const EventFormat& dat_event_format();
 
 // The table, in sniffing order (text last).
 std::span<const EventFormat* const> event_formats();

@@ -68,6 +68,9 @@ struct EventStreamInfo {
   // The file's own time base in ticks per second (1e6 for microseconds), 0 when its times
   // are decimals or floats. Informational: times are already converted.
   std::uint64_t file_ticks_per_second = 0;
+  // Formats of addresses (a camera's x, y, polarity): the mapping the reader applied, with
+  // the sensor size it used; a writer of such a format inverts it (and needs the size).
+  AddressMapping address_mapping;
 };
 
 // Reads one file front to back. Owns the file. Not copyable.
@@ -116,6 +119,9 @@ class EventWriter {
   // last event); InvalidArgument if it precedes the last event.
   virtual void close(std::optional<Time> t_stop = std::nullopt) = 0;
   virtual std::uint64_t events_written() const = 0;
+  // Largest |written time - our tick time| so far, in seconds: 0 unless the format's time
+  // base is coarser than our ticks (camera formats store whole microseconds).
+  virtual double max_rounding_seconds() const { return 0.0; }
 
  protected:
   EventWriter() = default;

@@ -14,10 +14,12 @@
 #include "io/event_stream.hpp"
 #include "io/native_log.hpp"
 #include "io/npz.hpp"
+#include "io/prophesee.hpp"
 #include "io/spike_log_recorder.hpp"
 #include "io/text_events.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
+#include "tools/address_options.hpp"
 
 namespace rockpool::cli {
 namespace po = boost::program_options;
@@ -47,8 +49,10 @@ bool parse_options(std::span<const std::string> args, std::string_view usage, po
 std::span<const Command> commands() {
   static const Command kCommands[] = {
       {"version", "print the version of rockpool-cpp", run_version},
-      {"info", "describe an event file (native log or text): events, channels, span, rate", run_info},
-      {"convert", "convert an event file between formats (native log, text)", run_convert},
+      {"info", "describe an event file (native log, text, npz, Prophesee RAW/DAT): events, channels, span, rate",
+       run_info},
+      {"convert", "convert an event file between formats (native log, text, npz, Prophesee EVT2/EVT3/DAT)",
+       run_convert},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
       {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
   };
@@ -105,8 +109,8 @@ void print_native_info(const std::string& file) {
 }
 
 // Any other format, streamed through its reader (bounded memory whatever the size).
-void print_stream_info(const std::string& file) {
-  auto reader = open_event_reader(file);
+void print_stream_info(const std::string& file, const EventReaderOptions& options) {
+  auto reader = open_event_reader(file, options);
   std::uint64_t events = 0;
   std::size_t seen_channels = 0;
   std::optional<Time> first, last;
@@ -140,6 +144,21 @@ void print_stream_info(const std::string& file) {
   std::cout << "; largest rounding " << reader->max_rounding_seconds() << " s\n";
   if (reader->events_dropped() != 0) {
     std::cout << "dropped:     " << reader->events_dropped() << " events (by the polarity mapping)\n";
+  }
+  if (const auto* camera = dynamic_cast<const PropheseeReader*>(reader.get())) {
+    const AddressMapping& m = info.address_mapping;
+    const char* mapping = m.polarity == AddressMapping::Polarity::kSplit   ? "channel = (y*width + x)*2 + p"
+                          : m.polarity == AddressMapping::Polarity::kMerge ? "channel = y*width + x, both polarities"
+                          : m.polarity == AddressMapping::Polarity::kOnOnly ? "channel = y*width + x, ON only"
+                                                                            : "channel = y*width + x, OFF only";
+    std::cout << "sensor:      " << *m.width << "x" << *m.height << ", " << mapping << "\n";
+    if (camera->triggers_skipped() != 0) {
+      std::cout << "skipped:     " << camera->triggers_skipped() << " external trigger events\n";
+    }
+    if (camera->events_before_state() != 0) {
+      std::cout << "skipped:     " << camera->events_before_state()
+                << " events before the stream's first time (and row) words\n";
+    }
   }
 }
 
@@ -176,8 +195,10 @@ int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
-                        "event file: native log (.rpl), Rockpool .npz or text (t[unit],channel[,value]); the "
-                        "format is recognised by content");
+                        "event file: native log (.rpl), Rockpool .npz, text (t[unit],channel[,value]) or "
+                        "Prophesee EVT 2.0/3.0 RAW or DAT; the format is recognised by content");
+  AddressOptions address;
+  address.add_to(options);
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
@@ -190,7 +211,7 @@ int run_info(std::span<const std::string> args) {
       print_npz_info(file);
       break;
     default:
-      print_stream_info(file);
+      print_stream_info(file, {.address_mapping = address.mapping()});
       break;
   }
   return 0;
@@ -201,8 +222,10 @@ int run_convert(std::span<const std::string> args) {
   std::string in, out, to;
   options.add_options()("in", po::value(&in)->required(), "input event file (format recognised by content)")(
       "out", po::value(&out)->required(), "output file; written to a temporary file, then renamed")(
-      "to", po::value(&to), "output format: native, text or npz (default: from OUT's extension, .rpl "
-                            "native, .csv/.txt text, .npz npz)");
+      "to", po::value(&to), "output format: native, text, npz, evt2, evt3 or dat (default: from OUT's "
+                            "extension, .rpl native, .csv/.txt text, .npz npz, .raw evt3, .dat dat)");
+  AddressOptions address;
+  address.add_to(options);
   po::positional_options_description positional;
   positional.add("in", 1).add("out", 1);
   po::variables_map vm;
@@ -210,20 +233,26 @@ int run_convert(std::span<const std::string> args) {
   std::optional<EventFileFormat> format;
   if (vm.count("to")) {
     format = parse_format_name(to);
-    if (!format) throw UsageError("--to must name an event format (native, text, npz), not '" + to + "'");
+    if (!format) {
+      throw UsageError("--to must name an event format (native, text, npz, evt2, evt3, dat), not '" + to + "'");
+    }
   } else {
     format = format_from_extension(out);
     if (!format) {
       throw UsageError("cannot tell the output format from the name '" + out +
-                       "' (.rpl is native, .csv/.txt text, .npz npz): give --to FORMAT");
+                       "' (.rpl is native, .csv/.txt text, .npz npz, .raw evt3, .dat dat): give --to FORMAT");
     }
   }
-  const ConversionResult r = convert_events(in, out, *format);
+  const ConversionResult r = convert_events(in, out, *format, {.address_mapping = address.mapping()});
   std::cout << "wrote " << out << ": " << r.events << " events, " << format_name(*format) << " (from "
             << format_name(r.from) << ")\n";
   if (r.input_truncated) {
     std::cout << "note: " << in << " was truncated (no footer: a crashed or killed writer); its " << r.events
               << " events in complete chunks were converted\n";
+  }
+  if (r.events_dropped != 0) std::cout << "note: " << r.events_dropped << " events dropped by --polarity\n";
+  if (r.output_rounding_seconds != 0) {
+    std::cout << "note: times rounded to the output's time base, by at most " << r.output_rounding_seconds << " s\n";
   }
   return 0;
 }

@@ -216,3 +216,47 @@ TEST_CASE("rockpool demo --out writes the excitatory spikes to a native log that
   };
   CHECK(bytes(log) == bytes(again));
 }
+
+TEST_CASE("rockpool convert / info on Prophesee files: text -> evt3 -> evt2 -> dat -> native -> text, exact") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string stem = (dir / ("rockpool_cli_cam_" + std::to_string(::getpid()))).string();
+  const std::string csv = stem + ".csv", raw = stem + ".raw", evt2 = stem + "_2.raw", dat = stem + ".dat",
+                    rpl = stem + ".rpl", back = stem + "_back.csv", odd = stem + "_odd.csv", odd_dat = stem + "_odd.dat";
+  const RemoveAtExit cleanup{{csv, raw, evt2, dat, rpl, back, odd, odd_dat}};
+  // An 8x6 sensor, split polarities: 96 channels. 16777216 us is the EVT 3.0 time base's wrap.
+  std::ofstream(csv) << "t[us],channel\n0,0\n16777216,95\n20000000,13\n";
+  Result r = run("convert " + csv + " " + raw);  // .raw is EVT 3.0, which needs the sensor size
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("--sensor") != std::string::npos);
+  CHECK(run("convert " + csv + " " + raw + " --sensor 8by6").exit_code == 2);
+  CHECK(run("convert " + csv + " " + raw + " --sensor 8x6 --polarity up").exit_code == 2);
+  r = run("convert " + csv + " " + raw + " --sensor 8x6");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("3 events, evt3") != std::string::npos);
+  r = run("info " + raw);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("format:      evt3\n") != std::string::npos);
+  CHECK(r.output.find("events:      3\n") != std::string::npos);
+  CHECK(r.output.find("channels:    96\n") != std::string::npos);
+  CHECK(r.output.find("time span:   0 s to 20 s") != std::string::npos);
+  CHECK(r.output.find("timebase:    1000000 ticks per second in the file; largest rounding 0 s") != std::string::npos);
+  CHECK(r.output.find("sensor:      8x6, channel = (y*width + x)*2 + p") != std::string::npos);
+  // Merged polarities: one channel per pixel.
+  CHECK(run("info " + raw + " --polarity merge").output.find("channels:    48\n") != std::string::npos);
+  // Only ON: the events on even channels (0) are dropped.
+  CHECK(run("info " + raw + " --polarity on").output.find("dropped:     1 events") != std::string::npos);
+  REQUIRE(run("convert " + raw + " " + evt2 + " --to evt2").exit_code == 0);
+  CHECK(run("info " + evt2).output.find("format:      evt2\n") != std::string::npos);
+  REQUIRE(run("convert " + evt2 + " " + dat).exit_code == 0);
+  CHECK(run("info " + dat).output.find("format:      dat\n") != std::string::npos);
+  REQUIRE(run("convert " + dat + " " + rpl).exit_code == 0);
+  REQUIRE(run("convert " + rpl + " " + back).exit_code == 0);
+  std::ifstream in(back);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "t[ns],channel\n0,0\n16777216000,95\n20000000000,13\n");
+  // A time between two microseconds is rounded, and the conversion says so.
+  std::ofstream(odd) << "t[ns],channel\n1500,0\n";
+  r = run("convert " + odd + " " + odd_dat + " --sensor 8x6");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("times rounded to the output's time base, by at most 5e-07 s") != std::string::npos);
+}
