@@ -18,6 +18,7 @@
 #include "io/text_events.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
+#include "tools/address_options.hpp"
 
 namespace rockpool::cli {
 namespace po = boost::program_options;
@@ -105,8 +106,8 @@ void print_native_info(const std::string& file) {
 }
 
 // Any other format, streamed through its reader (bounded memory whatever the size).
-void print_stream_info(const std::string& file) {
-  auto reader = open_event_reader(file);
+void print_stream_info(const std::string& file, const EventReaderOptions& options) {
+  auto reader = open_event_reader(file, options);
   std::uint64_t events = 0;
   std::size_t seen_channels = 0;
   std::optional<Time> first, last;
@@ -140,6 +141,20 @@ void print_stream_info(const std::string& file) {
   std::cout << "; largest rounding " << reader->max_rounding_seconds() << " s\n";
   if (reader->events_dropped() != 0) {
     std::cout << "dropped:     " << reader->events_dropped() << " events (by the polarity mapping)\n";
+  }
+  if (reader->records_skipped() != 0) {
+    std::cout << "skipped:     " << reader->records_skipped()
+              << " records that are not events of the stream (frames, IMU, special events, other streams)\n";
+  }
+  if (info.addresses == EventStreamInfo::Addresses::kCamera) {
+    static constexpr const char* kPolarity[] = {"split: (y*W+x)*2+p", "merge: y*W+x", "ON only: y*W+x",
+                                                "OFF only: y*W+x"};
+    std::cout << "addresses:   camera " << info.address_mapping.width.value_or(0) << "x"
+              << info.address_mapping.height.value_or(0) << ", polarity "
+              << kPolarity[static_cast<int>(info.address_mapping.polarity)] << "\n";
+  } else if (info.addresses == EventStreamInfo::Addresses::kChip) {
+    std::cout << "addresses:   chip/core/neuron, channel = (chip*" << info.address_mapping.cores_per_chip
+              << " + core)*" << info.address_mapping.neurons_per_core << " + neuron\n";
   }
 }
 
@@ -176,12 +191,15 @@ int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
-                        "event file: native log (.rpl), Rockpool .npz or text (t[unit],channel[,value]); the "
-                        "format is recognised by content");
+                        "event file: native log (.rpl), Rockpool .npz, text (t[unit],channel[,value]) or AEDAT "
+                        "2.0/3.1/4.0; the format is recognised by content");
+  AddressOptions address;
+  add_address_options(options, address);
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
   if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+  const EventReaderOptions reader_options = address.reader_options();
   switch (detect_format(file)) {
     case EventFileFormat::kNative:
       print_native_info(file);
@@ -190,7 +208,7 @@ int run_info(std::span<const std::string> args) {
       print_npz_info(file);
       break;
     default:
-      print_stream_info(file);
+      print_stream_info(file, reader_options);
       break;
   }
   return 0;
@@ -201,8 +219,10 @@ int run_convert(std::span<const std::string> args) {
   std::string in, out, to;
   options.add_options()("in", po::value(&in)->required(), "input event file (format recognised by content)")(
       "out", po::value(&out)->required(), "output file; written to a temporary file, then renamed")(
-      "to", po::value(&to), "output format: native, text or npz (default: from OUT's extension, .rpl "
-                            "native, .csv/.txt text, .npz npz)");
+      "to", po::value(&to), "output format: native, text, npz, aedat2 or aedat3 (default: from OUT's extension, "
+                            ".rpl native, .csv/.txt text, .npz npz, .aedat2 aedat2, .aedat/.aedat3 aedat3)");
+  AddressOptions address;
+  add_address_options(options, address);
   po::positional_options_description positional;
   positional.add("in", 1).add("out", 1);
   po::variables_map vm;
@@ -218,9 +238,10 @@ int run_convert(std::span<const std::string> args) {
                        "' (.rpl is native, .csv/.txt text, .npz npz): give --to FORMAT");
     }
   }
-  const ConversionResult r = convert_events(in, out, *format);
+  const ConversionResult r = convert_events(in, out, *format, address.reader_options());
   std::cout << "wrote " << out << ": " << r.events << " events, " << format_name(*format) << " (from "
             << format_name(r.from) << ")\n";
+  if (r.events_dropped != 0) std::cout << "note: " << r.events_dropped << " events dropped by --polarity\n";
   if (r.input_truncated) {
     std::cout << "note: " << in << " was truncated (no footer: a crashed or killed writer); its " << r.events
               << " events in complete chunks were converted\n";
