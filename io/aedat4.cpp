@@ -1,4 +1,4 @@
-// AEDAT 4.0 (iniVation DV): the format table's row and its streamed reader. Flatbuffers
+// AEDAT 4.0 (iniVation DV): the format table's row, its streamed reader and writer. Flatbuffers
 // are decoded by hand with every offset bounds-checked; packets are LZ4 or Zstd frames
 // (liblz4, libzstd). Layout and rules: doc/formats.md, "AEDAT 4.0".
 #include <lz4frame.h>
@@ -377,6 +377,7 @@ class Aedat4Reader final : public EventReader {
     count_ = elements->second;
     if (!origin_ && count_ > 0) {
       origin_ = static_cast<std::int64_t>(le64(events_buf_.data() + first_));
+      info_.unix_origin_us = origin_;
       info_.source = source_ + "; t = 0 at Unix time " + std::to_string(*origin_) + " µs (the first event)";
     }
   }
@@ -432,6 +433,106 @@ class Aedat4Reader final : public EventReader {
   std::vector<Channel> channels_;
 };
 
+
+// Writes camera events as LZ4-compressed EVTS packets of up to 8192 events (DV's default
+// compression), without a data table (dataTablePosition -1: readers walk the packets).
+// Event times are Unix microseconds: the info's unix_origin_us (0 when it has none) plus
+// the event's time.
+class Aedat4Writer final : public AddressEventWriter {
+ public:
+  static constexpr std::size_t kPacketEvents = 8192;
+
+  Aedat4Writer(const std::string& path, const EventStreamInfo& info, const std::string& temp_path)
+      : AddressEventWriter(path, temp_path, info, "Aedat4Writer"), camera_(writer_camera(info, "AEDAT 4.0")),
+        origin_(info.unix_origin_us.value_or(0)) {
+    if (camera_.width > 32767 || camera_.height > 32767) throw UsageError("AEDAT 4.0 events hold x and y below 32768");
+    const std::string xml =
+        "<dv version=\"2.0\"><node name=\"outInfo\" path=\"/outInfo/\"><node name=\"0\" path=\"/outInfo/0/\">"
+        "<attr key=\"compression\" type=\"string\">LZ4</attr>"
+        "<attr key=\"originalModuleName\" type=\"string\">rockpool-cpp</attr>"
+        "<attr key=\"originalOutputName\" type=\"string\">events</attr>"
+        "<attr key=\"typeDescription\" type=\"string\">Array of events (polarity ON/OFF).</attr>"
+        "<attr key=\"typeIdentifier\" type=\"string\">EVTS</attr>"
+        "<node name=\"info\" path=\"/outInfo/0/info/\">"
+        "<attr key=\"sizeX\" type=\"int\">" + std::to_string(camera_.width) + "</attr>"
+        "<attr key=\"sizeY\" type=\"int\">" + std::to_string(camera_.height) + "</attr>"
+        "<attr key=\"source\" type=\"string\">rockpool-cpp</attr>"
+        "</node></node></node></dv>";
+    // The IOHeader flatbuffer: root offset, vtable {10, 20, 4, 8, 16} at 4, the table at 20
+    // (so that the int64 lands 8-aligned counting the length prefix), the string at 40.
+    std::string b;
+    put_le32(b, 20);
+    for (std::uint16_t v : {10, 20, 4, 8, 16}) put_le16(b, v);
+    b += std::string(6, '\0');
+    put_le32(b, 20 - 4);
+    put_le32(b, kLz4);
+    put_le64(b, static_cast<std::uint64_t>(std::int64_t{-1}));
+    put_le32(b, 40 - 36);
+    put_le32(b, static_cast<std::uint32_t>(xml.size()));
+    b += xml;
+    b.push_back('\0');
+    while (b.size() % 4 != 0) b.push_back('\0');
+    std::string out(kMagic);
+    put_le32(out, static_cast<std::uint32_t>(b.size()));
+    out_.write(out + b);
+  }
+
+ private:
+  void encode(std::span<const std::int64_t> micros, std::span<const Channel> channels) override {
+    std::vector<CameraMap::Pixel> pixels(channels.size());
+    std::vector<std::int64_t> stamps(micros.size());
+    for (std::size_t k = 0; k < channels.size(); ++k) {
+      pixels[k] = camera_.pixel(channels[k], events_ + k);
+      if (__builtin_add_overflow(origin_, micros[k], &stamps[k])) {
+        throw InvalidArgument("Aedat4Writer::append", "event " + std::to_string(events_ + k) + ": time stamp beyond int64");
+      }
+    }
+    for (std::size_t k = 0; k < channels.size(); ++k) {
+      put_le64(events_bytes_, static_cast<std::uint64_t>(stamps[k]));
+      put_le16(events_bytes_, static_cast<std::uint16_t>(pixels[k].x));
+      put_le16(events_bytes_, static_cast<std::uint16_t>(pixels[k].y));
+      events_bytes_.push_back(pixels[k].on ? '\1' : '\0');
+      events_bytes_ += std::string(3, '\0');
+      if (events_bytes_.size() == kPacketEvents * kEventBytes) flush_packet();
+    }
+  }
+
+  void finish() override { flush_packet(); }
+
+  // A size-prefixed EVTS flatbuffer: root offset 16, "EVTS", vtable {6, 8, 4} at 8, the
+  // table at 16, the vector's length at 24 and its events from 28 (8-aligned counting the
+  // size prefix); LZ4-framed.
+  void flush_packet() {
+    if (events_bytes_.empty()) return;
+    std::string b;
+    put_le32(b, 16);
+    b += "EVTS";
+    for (std::uint16_t v : {6, 8, 4}) put_le16(b, v);
+    b += std::string(2, '\0');
+    put_le32(b, 8);
+    put_le32(b, 24 - 20);
+    put_le32(b, static_cast<std::uint32_t>(events_bytes_.size() / kEventBytes));
+    b += events_bytes_;
+    std::string plain;
+    put_le32(plain, static_cast<std::uint32_t>(b.size()));
+    plain += b;
+    std::string frame(LZ4F_compressFrameBound(plain.size(), nullptr), '\0');
+    const std::size_t n = LZ4F_compressFrame(frame.data(), frame.size(), plain.data(), plain.size(), nullptr);
+    if (LZ4F_isError(n)) throw IoError("Aedat4Writer", std::string("LZ4 compression failed: ") + LZ4F_getErrorName(n));
+    frame.resize(n);
+    std::string header;
+    put_le32(header, 0);  // stream 0
+    put_le32(header, static_cast<std::uint32_t>(frame.size()));
+    out_.write(header);
+    out_.write(frame);
+    events_bytes_.clear();
+  }
+
+  CameraMap camera_;
+  std::int64_t origin_ = 0;
+  std::string events_bytes_;
+};
+
 bool sniff_aedat4(std::string_view head, const std::string& path) {
   if (head.substr(0, 12) == kMagic.substr(0, 12)) return true;
   // Other AEDAT versions (2.0 and 3.1 have their rows before this one).
@@ -447,11 +548,16 @@ std::unique_ptr<EventReader> open_aedat4(const std::string& path, const EventRea
   return std::make_unique<Aedat4Reader>(path, options);
 }
 
+std::unique_ptr<EventWriter> create_aedat4(const std::string& path, const EventStreamInfo& info,
+                                           const std::string& temp_path) {
+  return std::make_unique<Aedat4Writer>(path, info, temp_path);
+}
+
 }  // namespace
 
 const EventFormat& aedat4_event_format() {
   static const EventFormat f{EventFileFormat::kAedat4, "aedat4", "aedat4.0 dv", ".aedat4", sniff_aedat4, open_aedat4,
-                             nullptr};
+                             create_aedat4};
   return f;
 }
 

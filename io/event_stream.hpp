@@ -79,6 +79,9 @@ struct EventStreamInfo {
   enum class Addresses { kChannels, kCamera, kChip };
   Addresses addresses = Addresses::kChannels;
   AddressMapping address_mapping;
+  // The wall-clock time of t = 0 as Unix microseconds, when the file records one (AEDAT 4
+  // stamps events with Unix time; its reader puts t = 0 at the first event).
+  std::optional<std::int64_t> unix_origin_us;
 };
 
 // Reads one file front to back. Owns the file. Not copyable.
