@@ -155,6 +155,10 @@ struct CameraMap {
   // OutOfRange naming the event if the channel is beyond the sensor.
   Pixel pixel(Channel c, std::uint64_t event_index) const;
 };
+// A reader's camera: as the constructor, but a size beyond the channel range is a
+// FormatError at `offset` (the header that named it).
+CameraMap reader_camera(const InputFile& file, std::uint64_t offset, std::uint32_t width, std::uint32_t height,
+                        AddressMapping::Polarity polarity);
 
 // DynapSE neurons (chip, core, neuron) <-> channels: (chip * cores + core) * neurons + neuron.
 struct ChipMap {

@@ -72,7 +72,7 @@ class Aedat2Reader final : public EventReader {
     if (profile_ == Profile::kDvs128 && (size->first > 128 || size->second > 128)) {
       in_.fail(chip_at, "a DVS128 has at most 128x128 pixels");
     }
-    camera_.emplace(size->first, size->second, m.polarity);
+    camera_.emplace(reader_camera(in_, chip_at, size->first, size->second, m.polarity));
     info_.format = EventFileFormat::kAedat2;
     info_.name = std::filesystem::path(path).filename().string();
     info_.source = "AEDAT 2.0 (jAER), " + std::string(profile_name(profile_)) + " address layout" +

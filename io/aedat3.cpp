@@ -173,7 +173,7 @@ class Aedat3Reader final : public EventReader {
       if (!size) {
         in_.fail(p.at, "POLARITY events, but the #Source line names no sensor size: give it (--sensor WxH)");
       }
-      camera_.emplace(size->first, size->second, m.polarity);
+      camera_.emplace(reader_camera(in_, p.at, size->first, size->second, m.polarity));
       info_.address_mapping.width = size->first;
       info_.address_mapping.height = size->second;
       info_.num_channels = camera_->num_channels();

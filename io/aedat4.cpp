@@ -242,7 +242,7 @@ class Aedat4Reader final : public EventReader {
       in_.fail(header_at, "IOHeader: the infoNode gives no sensor size (sizeX, sizeY) for event stream " +
                               std::to_string(*stream_) + ": give it (--sensor WxH)");
     }
-    camera_.emplace(*width, *height, m.polarity);
+    camera_.emplace(reader_camera(in_, header_at, *width, *height, m.polarity));
     info_.format = EventFileFormat::kAedat4;
     info_.name = std::filesystem::path(path).filename().string();
     info_.file_ticks_per_second = 1'000'000;

@@ -257,6 +257,15 @@ CameraMap::CameraMap(std::uint32_t w, std::uint32_t h, AddressMapping::Polarity 
   }
 }
 
+CameraMap reader_camera(const InputFile& file, std::uint64_t offset, std::uint32_t width, std::uint32_t height,
+                        AddressMapping::Polarity polarity) {
+  try {
+    return CameraMap(width, height, polarity);
+  } catch (const InvalidArgument& e) {
+    file.fail(offset, "sensor size (from the header or --sensor): " + std::string(e.what()));
+  }
+}
+
 std::size_t CameraMap::num_channels() const {
   const std::size_t pixels = std::size_t{width} * height;
   return polarity == AddressMapping::Polarity::kSplit ? 2 * pixels : pixels;

@@ -195,6 +195,11 @@ TEST_CASE("AEDAT 3.1 POLARITY events need a sensor size; pixels beyond it are re
   o.address_mapping.width = 21;
   auto r = open_event_reader(f.path, o);
   CHECK(read_all_events(*r).channels == std::vector<Channel>{(3 * 21 + 5) * 2 + 1, (3 * 21 + 20) * 2 + 1});
+  const std::string huge = header3("a 65535x65535 sensor");  // 2^33 channels: refused
+  spit(f.path, huge + packet3(1, 0, {{polarity(5, 3, true), 1}}));
+  std::tie(at, message) = format_error(f.path);
+  CHECK(at == huge.size());
+  CHECK(contains(message, "more than 2^32 channels"));
 }
 
 TEST_CASE("AEDAT 3.1 time stamps: overflow, TIMESTAMP_WRAP, TIMESTAMP_RESET, and backwards refused") {
@@ -703,4 +708,40 @@ TEST_CASE("AEDAT files go through the format table: names and extensions") {
   CHECK(format_from_extension("x.aedat") == EventFileFormat::kAedat3);
   CHECK(format_from_extension("x.aedat2") == EventFileFormat::kAedat2);
   CHECK(format_from_extension("x.aedat4") == EventFileFormat::kAedat4);
+}
+
+TEST_CASE("AEDAT readers: every one-byte corruption of a valid file reads or throws FormatError, nothing else") {
+  std::vector<std::string> files;
+  files.push_back(header3("DVS128") + packet3(1, 0, {{polarity(5, 3, true), 1}, {polarity(6, 3, false), 2}}) +
+                  packet3(0, 0, {{kWrapEvent, 0x7FFFFFFF}}) + packet3(1, 1, {{polarity(7, 3, true), 3}}));
+  files.push_back(header3("DYNAPSE") + packet3(12, 2, {{spike(1, 2, 37), 5}, {spike(0, 3, 255), 6}}));
+  files.push_back("#!AER-DAT2.0\r\n# AEChip: Davis240\r\n" + record2(0x00C05800, 1000) + record2(0x80000000u, 1001) +
+                  record2((179u << 22) | (239u << 12), 1003));
+  for (const int compression : {0, 1, 3}) {
+    files.push_back("#!AER-DAT4.0\r\n" + io_header(compression, -1, kXml) +
+                    packet4(0, compress(evts({{kUnix, 5, 3, true}, {kUnix + 5, 345, 259, false}}), compression)) +
+                    packet4(1, compress(std::string(10, 'F'), compression)));
+  }
+  TempPath f("mutant");
+  std::size_t read_ok = 0, refused = 0;
+  for (const std::string& original : files) {
+    for (std::size_t k = 0; k < original.size(); ++k) {
+      for (const unsigned char flip : {0xFF, 0x80, 0x01}) {
+        std::string bytes = original;
+        bytes[k] = static_cast<char>(static_cast<unsigned char>(bytes[k]) ^ flip);
+        spit(f.path, bytes);
+        try {
+          auto r = open_event_reader(f.path, {.chunk_events = 2});
+          read_all_events(*r);
+          ++read_ok;
+        } catch (const FormatError&) {
+          ++refused;
+        } catch (const std::exception& e) {
+          FAIL_CHECK("byte " << k << " ^ " << int(flip) << ": " << e.what());
+        }
+      }
+    }
+  }
+  CHECK(read_ok > 0);
+  CHECK(refused > 0);
 }
