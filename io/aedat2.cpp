@@ -145,6 +145,7 @@ class Aedat2Reader final : public EventReader {
       // Unwrap the 32-bit stamp: a fall of more than 2^31 µs is a wrap, a smaller one an error.
       if (last_stamp_ && stamp < *last_stamp_) {
         if (*last_stamp_ - stamp > 0x80000000u) {
+          if (epoch_ > (std::int64_t{1} << 60)) in_.fail(where + 4, "more than 2^28 time stamp wraps");
           epoch_ += kWrap;
         } else {
           in_.fail(where + 4, "time stamps go backwards: " + std::to_string(stamp) + " µs after " +
