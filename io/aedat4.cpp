@@ -389,14 +389,14 @@ class Aedat4Reader final : public EventReader {
       const auto x = static_cast<std::int16_t>(le16(e + 8));
       const auto y = static_cast<std::int16_t>(le16(e + 10));
       const bool on = std::to_integer<int>(e[12]) != 0;
-      const std::string where = "event " + std::to_string(next_) + " of the packet: ";
+      auto where = [&] { return "event " + std::to_string(next_) + " of the packet: "; };
       if (last_t_ && t < *last_t_) {
-        in_.fail(packet_at_, where + "time stamps go backwards (" + std::to_string(t) + " µs after " +
+        in_.fail(packet_at_, where() + "time stamps go backwards (" + std::to_string(t) + " µs after " +
                                  std::to_string(*last_t_) + " µs)");
       }
       if (x < 0 || y < 0 || static_cast<std::uint32_t>(x) >= camera_->width ||
           static_cast<std::uint32_t>(y) >= camera_->height) {
-        in_.fail(packet_at_, where + "pixel x " + std::to_string(x) + ", y " + std::to_string(y) + " is outside the " +
+        in_.fail(packet_at_, where() + "pixel x " + std::to_string(x) + ", y " + std::to_string(y) + " is outside the " +
                                  std::to_string(camera_->width) + "x" + std::to_string(camera_->height) + " sensor");
       }
       last_t_ = t;
@@ -406,7 +406,7 @@ class Aedat4Reader final : public EventReader {
         continue;
       }
       std::int64_t us = 0;
-      if (__builtin_sub_overflow(t, *origin_, &us)) in_.fail(packet_at_, where + "time stamp out of range");
+      if (__builtin_sub_overflow(t, *origin_, &us)) in_.fail(packet_at_, where() + "time stamp out of range");
       times_.push_back(micros_to_time(us, in_, packet_at_));
       channels_.push_back(*channel);
     }
