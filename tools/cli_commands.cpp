@@ -230,12 +230,12 @@ int run_convert(std::span<const std::string> args) {
   std::optional<EventFileFormat> format;
   if (vm.count("to")) {
     format = parse_format_name(to);
-    if (!format) throw UsageError("--to must name an event format (native, text, npz), not '" + to + "'");
+    if (!format) throw UsageError("--to must name an event format (native, text, npz, aedat2, aedat3, aedat4), not '" + to + "'");
   } else {
     format = format_from_extension(out);
     if (!format) {
       throw UsageError("cannot tell the output format from the name '" + out +
-                       "' (.rpl is native, .csv/.txt text, .npz npz): give --to FORMAT");
+                       "' (.rpl is native, .csv/.txt text, .npz npz, .aedat2/.aedat/.aedat4 AEDAT): give --to FORMAT");
     }
   }
   const ConversionResult r = convert_events(in, out, *format, address.reader_options());
