@@ -28,7 +28,7 @@ class Aedat2Reader final : public EventReader {
  public:
   Aedat2Reader(const std::string& path, const EventReaderOptions& options) : in_(path), options_(options) {
     if (in_.read_line(kMagic.size(), "AEDAT 2.0 header") != kMagic) {
-      in_.fail(0, "not an AEDAT 2.0 file (its first line is not #!AER-DAT2.0)");
+      in_.fail(0, "not an AEDAT 2.0 file (its first line is not #!AER-DAT2.0 ending in CR LF)");
     }
     std::string chip;  // the # AEChip: line's value
     std::uint64_t chip_at = 0;

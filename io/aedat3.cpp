@@ -81,7 +81,7 @@ struct Header {
 Header read_header(InputFile& in) {
   Header h;
   const std::string first = in.read_line(kMagic.size(), "AEDAT 3.1 header");
-  if (first != kMagic) in.fail(0, "not an AEDAT 3.1 file (its first line is not #!AER-DAT3.1)");
+  if (first != kMagic) in.fail(0, "not an AEDAT 3.1 file (its first line is not #!AER-DAT3.1 ending in CR LF)");
   for (;;) {
     const std::uint64_t at = in.offset();
     if (at > kMaxHeaderBytes) in.fail(at, "the header exceeds 16 MiB without its #!END-HEADER line");

@@ -287,6 +287,9 @@ ChipMap::ChipMap(const AddressMapping& m) : cores_per_chip(m.cores_per_chip), ne
   if (cores_per_chip == 0 || neurons_per_core == 0) {
     throw InvalidArgument("AddressMapping", "cores_per_chip and neurons_per_core must be positive");
   }
+  if (std::uint64_t{cores_per_chip} * neurons_per_core > std::numeric_limits<Channel>::max()) {
+    throw InvalidArgument("AddressMapping", "cores_per_chip * neurons_per_core exceeds the 32-bit channel range");
+  }
 }
 
 Channel ChipMap::channel(std::uint32_t chip, std::uint32_t core, std::uint32_t neuron, const InputFile& file,
