@@ -219,7 +219,7 @@ class Aedat3Reader final : public EventReader {
       }
       if (ts < 0) in_.fail(where + 4, "negative time stamp " + std::to_string(ts));
       if (packet_.type == kSpecial) {
-        special(data, where);
+        special(data);
         continue;
       }
       const std::int64_t file_us = (epoch_ << 31) | ts;
@@ -253,7 +253,7 @@ class Aedat3Reader final : public EventReader {
     }
   }
 
-  void special(std::uint32_t data, std::uint64_t where) {
+  void special(std::uint32_t data) {
     const std::uint32_t type = (data >> 1) & 0x7F;
     ++skipped_;
     if (type == kTimestampWrap) {
@@ -268,7 +268,6 @@ class Aedat3Reader final : public EventReader {
       epoch_ = 0;
       last_epoch_ = 0;
     }
-    (void)where;
   }
 
   InputFile in_;
