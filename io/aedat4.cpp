@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <limits>
 #include <map>
+#include <memory>
 
 #include "io/aedat.hpp"
 #include "io/event_formats.hpp"
@@ -255,16 +256,13 @@ class Aedat4Reader final : public EventReader {
     source_ = "AEDAT 4.0 (DV), event stream " + std::to_string(*stream_) + " of " + std::to_string(*width) + "x" +
               std::to_string(*height) + ", " + std::string(compression_name(compression_)) + " packets";
     info_.source = source_;
-    lz4_ = nullptr;
-    if (LZ4F_isError(LZ4F_createDecompressionContext(&lz4_, LZ4F_VERSION))) throw IoError(path, "cannot create an LZ4 context");
-    zstd_ = ZSTD_createDCtx();
+    LZ4F_dctx* lz4 = nullptr;
+    if (LZ4F_isError(LZ4F_createDecompressionContext(&lz4, LZ4F_VERSION))) throw IoError(path, "cannot create an LZ4 context");
+    lz4_.reset(lz4);
+    zstd_.reset(ZSTD_createDCtx());
     if (!zstd_) throw IoError(path, "cannot create a Zstd context");
     // The first events fix the time origin, which the info reports.
     load();
-  }
-  ~Aedat4Reader() override {
-    LZ4F_freeDecompressionContext(lz4_);
-    ZSTD_freeDCtx(zstd_);
   }
 
   const EventStreamInfo& info() const override { return info_; }
@@ -328,12 +326,12 @@ class Aedat4Reader final : public EventReader {
       plain_.resize(std::min<std::size_t>(2 * plain_.size(), kMaxPacketBytes));
     };
     if (compression_ == kLz4 || compression_ == kLz4High) {
-      LZ4F_resetDecompressionContext(lz4_);
+      LZ4F_resetDecompressionContext(lz4_.get());
       std::size_t consumed = 0;
       for (;;) {
         if (produced == plain_.size()) grow();
         std::size_t out_size = plain_.size() - produced, in_size = raw_.size() - consumed;
-        const std::size_t r = LZ4F_decompress(lz4_, plain_.data() + produced, &out_size, raw_.data() + consumed, &in_size, nullptr);
+        const std::size_t r = LZ4F_decompress(lz4_.get(), plain_.data() + produced, &out_size, raw_.data() + consumed, &in_size, nullptr);
         if (LZ4F_isError(r)) in_.fail(at, std::string("the packet is not a valid LZ4 frame: ") + LZ4F_getErrorName(r));
         produced += out_size;
         consumed += in_size;
@@ -342,12 +340,12 @@ class Aedat4Reader final : public EventReader {
       }
       if (consumed != raw_.size()) in_.fail(at, "bytes after the LZ4 frame in the packet");
     } else {
-      ZSTD_DCtx_reset(zstd_, ZSTD_reset_session_only);
+      ZSTD_DCtx_reset(zstd_.get(), ZSTD_reset_session_only);
       ZSTD_inBuffer input{raw_.data(), raw_.size(), 0};
       for (;;) {
         if (produced == plain_.size()) grow();
         ZSTD_outBuffer output{plain_.data() + produced, plain_.size() - produced, 0};
-        const std::size_t r = ZSTD_decompressStream(zstd_, &output, &input);
+        const std::size_t r = ZSTD_decompressStream(zstd_.get(), &output, &input);
         if (ZSTD_isError(r)) in_.fail(at, std::string("the packet is not a valid Zstd frame: ") + ZSTD_getErrorName(r));
         produced += output.pos;
         if (r == 0) break;  // the frame is complete
@@ -421,8 +419,15 @@ class Aedat4Reader final : public EventReader {
   std::optional<CameraMap> camera_;
   EventStreamInfo info_;
   std::string source_;
-  LZ4F_dctx* lz4_ = nullptr;
-  ZSTD_DCtx* zstd_ = nullptr;
+  // Members, so that they are freed also when the constructor throws.
+  struct FreeLz4 {
+    void operator()(LZ4F_dctx* c) const { LZ4F_freeDecompressionContext(c); }
+  };
+  struct FreeZstd {
+    void operator()(ZSTD_DCtx* c) const { ZSTD_freeDCtx(c); }
+  };
+  std::unique_ptr<LZ4F_dctx, FreeLz4> lz4_;
+  std::unique_ptr<ZSTD_DCtx, FreeZstd> zstd_;
   std::vector<std::byte> raw_, plain_;
   std::span<const std::byte> events_buf_;
   std::uint64_t packet_at_ = 0, first_ = 0;
