@@ -41,7 +41,6 @@ struct ForeignMagic {
   std::string_view name;
 };
 constexpr ForeignMagic kForeign[] = {
-    {"#!AER-DAT", "AEDAT (jAER/cAER/DV)"},
     {"\x93NUMPY", "numpy .npy"},
     {"\x89HDF\r\n\x1a\n", "HDF5 (NIR, SHD, NWB)"},
 };
@@ -53,6 +52,9 @@ const EventFormat* const kFormats[] = {
     &evt2_event_format(),
     &evt3_event_format(),
     &dat_event_format(),
+    &aedat2_event_format(),
+    &aedat3_event_format(),
+    &aedat4_event_format(),
     &text_event_format(),
 };
 
@@ -206,9 +208,12 @@ ConversionResult convert_events(const std::string& in, const std::string& out, E
   if (!f.create) throw UsageError("rockpool cannot write " + std::string(f.name) + " files");
   EventStreamInfo info = reader->info();
   info.format = to;
-  // A reader of channels (text, native) knows no sensor: a camera writer inverts the
-  // mapping of the options.
-  if (!info.address_mapping.width || !info.address_mapping.height) info.address_mapping = options.address_mapping;
+  // Address formats read from the file say what their channels are; plain channels
+  // written to an address format (AEDAT, Prophesee) are numbered by the given mapping.
+  if (info.addresses == EventStreamInfo::Addresses::kChannels &&
+      (!info.address_mapping.width || !info.address_mapping.height)) {
+    info.address_mapping = options.address_mapping;
+  }
   if (info.source.empty()) {
     info.source = "converted from " + std::filesystem::path(in).filename().string() + " (" +
                   std::string(format_name(result.from)) + ")";

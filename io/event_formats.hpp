@@ -36,6 +36,9 @@ const EventFormat& npz_event_format();
 const EventFormat& evt2_event_format();  // io/prophesee.cpp
 const EventFormat& evt3_event_format();
 const EventFormat& dat_event_format();
+const EventFormat& aedat2_event_format();  // io/aedat2.cpp
+const EventFormat& aedat3_event_format();  // io/aedat3.cpp
+const EventFormat& aedat4_event_format();  // io/aedat4.cpp (also refuses other AEDAT versions)
 
 // The table, in sniffing order (text last).
 std::span<const EventFormat* const> event_formats();

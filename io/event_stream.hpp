@@ -46,6 +46,10 @@ struct AddressMapping {
   // neurons_per_core + neuron (DynapSE: 4 cores of 256 neurons).
   std::uint32_t cores_per_chip = 4;
   std::uint32_t neurons_per_core = 256;
+  // AEDAT 2.0 camera files: which chip's bit layout the addresses follow (io/aedat.hpp,
+  // doc/formats.md). kFromHeader: the file's `# AEChip:` line (a FormatError without one).
+  enum class ChipProfile { kFromHeader, kDvs128, kDavis };
+  ChipProfile chip_profile = ChipProfile::kFromHeader;
 };
 
 struct EventReaderOptions {
@@ -68,9 +72,16 @@ struct EventStreamInfo {
   // The file's own time base in ticks per second (1e6 for microseconds), 0 when its times
   // are decimals or floats. Informational: times are already converted.
   std::uint64_t file_ticks_per_second = 0;
-  // Formats of addresses (a camera's x, y, polarity): the mapping the reader applied, with
-  // the sensor size it used; a writer of such a format inverts it (and needs the size).
+  // What the channels stand for: plain channels, camera pixels (x, y, polarity) or chip
+  // neurons (chip, core, neuron), numbered by `address_mapping` (its width and height set
+  // for cameras). Readers of address formats fill both in; writers of address formats
+  // (AEDAT) use them to turn channels back into addresses.
+  enum class Addresses { kChannels, kCamera, kChip };
+  Addresses addresses = Addresses::kChannels;
   AddressMapping address_mapping;
+  // The wall-clock time of t = 0 as Unix microseconds, when the file records one (AEDAT 4
+  // stamps events with Unix time; its reader puts t = 0 at the first event).
+  std::optional<std::int64_t> unix_origin_us;
 };
 
 // Reads one file front to back. Owns the file. Not copyable.
@@ -96,6 +107,9 @@ class EventReader {
   virtual double max_rounding_seconds() const { return 0.0; }
   // Events the address mapping dropped (kOnOnly / kOffOnly), not counted in events_read().
   virtual std::uint64_t events_dropped() const { return 0; }
+  // Records of the file that are not events of the stream and were skipped (a camera's
+  // frames, IMU samples, special events, other streams), not counted in events_read().
+  virtual std::uint64_t records_skipped() const { return 0; }
 
  protected:
   EventReader() = default;

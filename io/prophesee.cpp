@@ -244,6 +244,7 @@ PropheseeReader::PropheseeReader(const std::string& path, const EventReaderOptio
   }
   info_.file_ticks_per_second = 1'000'000;
   info_.address_mapping = mapping;
+  info_.addresses = EventStreamInfo::Addresses::kCamera;
 
   buffer_.resize(kBlockBytes);
   offset_ = header_.data_offset;

@@ -1,13 +1,14 @@
-// address_options.hpp: the command-line options that number a camera's pixels as channels.
+// address_options.hpp: the command-line options that say how address-event files (camera
+// pixels, DynapSE neurons) become channels, shared by every command that reads events.
 //
-// `rockpool info` and `rockpool convert` take them for formats whose events are addresses
-// (Prophesee EVT 2.0 / 3.0 / DAT: x, y, polarity): `--polarity split|merge|on|off` and
-// `--sensor WIDTHxHEIGHT` (default: the file's header), turned into the AddressMapping of
-// io/event_stream.hpp.
+// A command adds them to its options and turns the parsed values into reader options:
 //
 //   AddressOptions address;
-//   address.add_to(options);            // before parse_options
-//   convert_events(in, out, to, {.address_mapping = address.mapping()});
+//   add_address_options(options, address);      // --polarity, --sensor, --chip-profile, ...
+//   parse_options(args, usage, options, positional, vm);
+//   auto reader = open_event_reader(file, address.reader_options());
+//
+// The mapping itself is io/event_stream.hpp's AddressMapping; doc/formats.md explains it.
 #pragma once
 
 #include <boost/program_options.hpp>
@@ -19,11 +20,15 @@ namespace rockpool::cli {
 
 struct AddressOptions {
   std::string polarity = "split";
-  std::string sensor;  // "WIDTHxHEIGHT", empty: from the file
+  std::string sensor;        // "WxH", empty: the file's header
+  std::string chip_profile;  // "dvs128" or "davis", empty: the file's header
+  std::uint32_t cores_per_chip = 4;
+  std::uint32_t neurons_per_core = 256;
 
-  void add_to(boost::program_options::options_description& options);
-  // Throws UsageError for an unknown polarity or a malformed sensor size.
-  AddressMapping mapping() const;
+  // The parsed values as reader options; UsageError for a malformed value.
+  EventReaderOptions reader_options() const;
 };
+
+void add_address_options(boost::program_options::options_description& options, AddressOptions& values);
 
 }  // namespace rockpool::cli

@@ -145,13 +145,21 @@ void print_stream_info(const std::string& file, const EventReaderOptions& option
   if (reader->events_dropped() != 0) {
     std::cout << "dropped:     " << reader->events_dropped() << " events (by the polarity mapping)\n";
   }
+  if (reader->records_skipped() != 0) {
+    std::cout << "skipped:     " << reader->records_skipped()
+              << " records that are not events of the stream (frames, IMU, special events, other streams)\n";
+  }
+  if (info.addresses == EventStreamInfo::Addresses::kCamera) {
+    static constexpr const char* kPolarity[] = {"split: (y*W+x)*2+p", "merge: y*W+x", "ON only: y*W+x",
+                                                "OFF only: y*W+x"};
+    std::cout << "addresses:   camera " << info.address_mapping.width.value_or(0) << "x"
+              << info.address_mapping.height.value_or(0) << ", polarity "
+              << kPolarity[static_cast<int>(info.address_mapping.polarity)] << "\n";
+  } else if (info.addresses == EventStreamInfo::Addresses::kChip) {
+    std::cout << "addresses:   chip/core/neuron, channel = (chip*" << info.address_mapping.cores_per_chip
+              << " + core)*" << info.address_mapping.neurons_per_core << " + neuron\n";
+  }
   if (const auto* camera = dynamic_cast<const PropheseeReader*>(reader.get())) {
-    const AddressMapping& m = info.address_mapping;
-    const char* mapping = m.polarity == AddressMapping::Polarity::kSplit   ? "channel = (y*width + x)*2 + p"
-                          : m.polarity == AddressMapping::Polarity::kMerge ? "channel = y*width + x, both polarities"
-                          : m.polarity == AddressMapping::Polarity::kOnOnly ? "channel = y*width + x, ON only"
-                                                                            : "channel = y*width + x, OFF only";
-    std::cout << "sensor:      " << *m.width << "x" << *m.height << ", " << mapping << "\n";
     if (camera->triggers_skipped() != 0) {
       std::cout << "skipped:     " << camera->triggers_skipped() << " external trigger events\n";
     }
@@ -195,14 +203,15 @@ int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
-                        "event file: native log (.rpl), Rockpool .npz, text (t[unit],channel[,value]) or "
-                        "Prophesee EVT 2.0/3.0 RAW or DAT; the format is recognised by content");
+                        "event file: native log (.rpl), Rockpool .npz, text (t[unit],channel[,value]), AEDAT "
+                        "2.0/3.1/4.0, Prophesee EVT 2.0/3.0 RAW or DAT; the format is recognised by content");
   AddressOptions address;
-  address.add_to(options);
+  add_address_options(options, address);
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
   if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+  const EventReaderOptions reader_options = address.reader_options();
   switch (detect_format(file)) {
     case EventFileFormat::kNative:
       print_native_info(file);
@@ -211,7 +220,7 @@ int run_info(std::span<const std::string> args) {
       print_npz_info(file);
       break;
     default:
-      print_stream_info(file, {.address_mapping = address.mapping()});
+      print_stream_info(file, reader_options);
       break;
   }
   return 0;
@@ -222,10 +231,11 @@ int run_convert(std::span<const std::string> args) {
   std::string in, out, to;
   options.add_options()("in", po::value(&in)->required(), "input event file (format recognised by content)")(
       "out", po::value(&out)->required(), "output file; written to a temporary file, then renamed")(
-      "to", po::value(&to), "output format: native, text, npz, evt2, evt3 or dat (default: from OUT's "
-                            "extension, .rpl native, .csv/.txt text, .npz npz, .raw evt3, .dat dat)");
+      "to", po::value(&to), "output format: native, text, npz, aedat2, aedat3, aedat4, evt2, evt3 or dat "
+                            "(default: from OUT's extension, .rpl native, .csv/.txt text, .npz npz, .aedat2 "
+                            "aedat2, .aedat/.aedat3 aedat3, .aedat4 aedat4, .raw evt3, .dat dat)");
   AddressOptions address;
-  address.add_to(options);
+  add_address_options(options, address);
   po::positional_options_description positional;
   positional.add("in", 1).add("out", 1);
   po::variables_map vm;
@@ -234,18 +244,21 @@ int run_convert(std::span<const std::string> args) {
   if (vm.count("to")) {
     format = parse_format_name(to);
     if (!format) {
-      throw UsageError("--to must name an event format (native, text, npz, evt2, evt3, dat), not '" + to + "'");
+      throw UsageError("--to must name an event format (native, text, npz, aedat2, aedat3, aedat4, evt2, evt3, "
+                       "dat), not '" + to + "'");
     }
   } else {
     format = format_from_extension(out);
     if (!format) {
       throw UsageError("cannot tell the output format from the name '" + out +
-                       "' (.rpl is native, .csv/.txt text, .npz npz, .raw evt3, .dat dat): give --to FORMAT");
+                       "' (.rpl is native, .csv/.txt text, .npz npz, .aedat2/.aedat/.aedat4 AEDAT, .raw "
+                       "evt3, .dat dat): give --to FORMAT");
     }
   }
-  const ConversionResult r = convert_events(in, out, *format, {.address_mapping = address.mapping()});
+  const ConversionResult r = convert_events(in, out, *format, address.reader_options());
   std::cout << "wrote " << out << ": " << r.events << " events, " << format_name(*format) << " (from "
             << format_name(r.from) << ")\n";
+  if (r.events_dropped != 0) std::cout << "note: " << r.events_dropped << " events dropped by --polarity\n";
   if (r.input_truncated) {
     std::cout << "note: " << in << " was truncated (no footer: a crashed or killed writer); its " << r.events
               << " events in complete chunks were converted\n";

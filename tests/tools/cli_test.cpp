@@ -240,7 +240,7 @@ TEST_CASE("rockpool convert / info on Prophesee files: text -> evt3 -> evt2 -> d
   CHECK(r.output.find("channels:    96\n") != std::string::npos);
   CHECK(r.output.find("time span:   0 s to 20 s") != std::string::npos);
   CHECK(r.output.find("timebase:    1000000 ticks per second in the file; largest rounding 0 s") != std::string::npos);
-  CHECK(r.output.find("sensor:      8x6, channel = (y*width + x)*2 + p") != std::string::npos);
+  CHECK(r.output.find("addresses:   camera 8x6, polarity split: (y*W+x)*2+p") != std::string::npos);
   // Merged polarities: one channel per pixel.
   CHECK(run("info " + raw + " --polarity merge").output.find("channels:    48\n") != std::string::npos);
   // Only ON: the events on even channels (0) are dropped.
@@ -259,4 +259,29 @@ TEST_CASE("rockpool convert / info on Prophesee files: text -> evt3 -> evt2 -> d
   r = run("convert " + odd + " " + odd_dat + " --sensor 8x6");
   CHECK(r.exit_code == 0);
   CHECK(r.output.find("times rounded to the output's time base, by at most 5e-07 s") != std::string::npos);
+}
+
+TEST_CASE("rockpool convert/info with AEDAT: --sensor makes camera events, --polarity filters them") {
+  const auto dir = std::filesystem::temp_directory_path();
+  const std::string stem = (dir / ("rockpool_cli_aedat_" + std::to_string(::getpid()))).string();
+  const std::string csv = stem + ".csv", a3 = stem + ".aedat", a2 = stem + ".aedat2", back = stem + "_back.csv";
+  const RemoveAtExit cleanup{{csv, a3, a2, back}};
+  // Channels of a 4x3 camera, split polarity: 23 = pixel 11 ON, 9 = pixel 4 ON, 0 = pixel 0 OFF.
+  std::ofstream(csv) << "t[us],channel\n1,0\n2,23\n3,9\n";
+  CHECK(run("convert " + csv + " " + a2).exit_code == 2);  // AEDAT 2.0 needs a sensor size (usage)
+  CHECK(run("convert " + csv + " " + a2 + " --sensor 4x3").exit_code == 0);
+  Result r = run("info " + a2 + " --polarity on");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("format:      aedat2") != std::string::npos);
+  CHECK(r.output.find("events:      2") != std::string::npos);
+  CHECK(r.output.find("dropped:     1 events") != std::string::npos);
+  CHECK(r.output.find("camera 4x3") != std::string::npos);
+  CHECK(run("convert " + a2 + " " + a3).exit_code == 0);  // camera events stay camera events
+  CHECK(run("info " + a3).output.find("POLARITY events, sensor 4x3") != std::string::npos);
+  CHECK(run("convert " + a3 + " " + back).exit_code == 0);
+  std::ifstream in(back);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK(text == "t[ns],channel\n1000,0\n2000,23\n3000,9\n");
+  CHECK(run("info " + a2 + " --sensor 4y3").exit_code == 2);
+  CHECK(run("info " + a2 + " --polarity up").exit_code == 2);
 }
