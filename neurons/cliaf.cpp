@@ -193,6 +193,7 @@ SoftMax::SoftMax(WeightMatrix weights, Parameters parameters) : weights_(std::mo
   if (!(params_.thresh > 0.0) || !std::isfinite(params_.thresh)) {
     throw InvalidArgument("thresh", "must be positive and finite, got " + shortest(params_.thresh));
   }
+  noise_ = StateNoise(params_.noise_std, params_.dt, params_.seed);
   start();
 }
 
@@ -209,11 +210,16 @@ double SoftMax::state(std::size_t variable, NeuronIndex i, Time t) const {
 void SoftMax::start() {
   state_.assign(weights_.columns, 0.0);
   y_.assign(weights_.columns, 1.0 / static_cast<double>(weights_.columns));  // softmax of zeros
+  step_ = 0;
 }
 
 void SoftMax::step(std::span<const double> input, std::span<double> output) {
   assert(input.size() == size_in() && output.size() == size_out());
   add_weighted(weights_, input, state_);
+  if (noise_) {
+    for (std::size_t j = 0; j < state_.size(); ++j) state_[j] += noise_(j, step_);
+  }
+  ++step_;
   // A state at or above thresh loses whole multiples of it (FFCLIAF's repeated subtraction).
   for (double& s : state_) {
     if (s >= params_.thresh) s -= params_.thresh * std::floor(s / params_.thresh);

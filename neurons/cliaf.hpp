@@ -118,6 +118,9 @@ struct SoftMaxParameters {
   // A state reaching thresh is reduced by thresh (the FFCLIAF rule); Rockpool's default
   // 1e10 is meant never to be reached.
   double thresh = 1e10;
+  // Ours, as CLIAF: state noise of std. dev. noise_std after 1 s (noise_std sqrt(dt) z per step).
+  double noise_std = 0.0;
+  std::uint64_t seed = 0;
 };
 
 class SoftMax final : public ClockedLayer {
@@ -142,7 +145,9 @@ class SoftMax final : public ClockedLayer {
  private:
   WeightMatrix weights_;
   Parameters params_;
+  StateNoise noise_;
   std::vector<double> state_, y_;
+  std::uint64_t step_ = 0;
 };
 
 }  // namespace rockpool

@@ -163,6 +163,7 @@ void RecDIAF::start(Time t0, PredictionList& changed) {
     state_[i] = quantise(params_.state_type, v_reset_[i]);
     k_done_[i] = 0;
     refr_end_[i] = t0_;
+    due_on_tick_[i] = 0;
     if (!leak_only_down_) predict(i, changed);
   }
 }

@@ -287,6 +287,20 @@ TEST_CASE("SoftMax integrates its weighted spikes and outputs their softmax over
   CHECK(o[0][1] == doctest::Approx(std::exp(-1000.0)));
 }
 
+TEST_CASE("SoftMax state noise: the integrated state is N(0, noise_std^2 T) after T seconds") {
+  // 500 steps of 2 ms = 1 s of integration: std. dev. noise_std = 0.7.
+  const std::size_t n = 2000;
+  SoftMax layer(WeightMatrix(1, n, std::vector<double>(n, 0.0)), {.dt = milliseconds(2), .thresh = 1e10, .noise_std = 0.7, .seed = 3});
+  run_steps(layer, std::vector<std::vector<double>>(500, {0.0}));
+  double mean = 0, var = 0;
+  for (NeuronIndex j = 0; j < n; ++j) mean += layer.state(0, j, Time::zero());
+  mean /= n;
+  for (NeuronIndex j = 0; j < n; ++j) var += std::pow(layer.state(0, j, Time::zero()) - mean, 2);
+  var /= n - 1;
+  CHECK(std::abs(mean) < 5 * 0.7 / std::sqrt(n));
+  CHECK(std::abs(var - 0.49) < 5 * 0.49 * std::sqrt(2.0 / (n - 1)));
+}
+
 TEST_CASE("SoftMax in a simulation reads spikes and gives a continuous output") {
   // Two channels, channel 0 spiking every 1 ms, channel 1 never; identity weights, dt 1 ms.
   // After k ticks the state is (k, 0): y_0 = 1 / (1 + e^{-k}).
