@@ -60,8 +60,9 @@ class RecDIAF final : public Population {
   RecDIAF(WeightMatrix weights_in, WeightMatrix weights_rec, Parameters parameters = {});
 
   // Adds `layer` to `net` under `name`, the recurrent projection, and (if given) the input
-  // projection from `input` (connected first, so that at equal times input spikes are
-  // taken before recurrent ones, as in Rockpool's heap). Returns the layer's id.
+  // projection from `input`, connected first: deliveries at equal times go by projection,
+  // so delayed input spikes come before recurrent ones as in Rockpool's heap (a source's
+  // zero-delay spikes come after them; doc/models.md). Returns the layer's id.
   static NodeId add_to(Network& net, std::string name, std::unique_ptr<RecDIAF> layer,
                        std::optional<NodeId> input = std::nullopt);
 
