@@ -56,6 +56,7 @@ void LifExpClocked::start() {
   v_mem_ = initial_v_;
   i_syn_.assign(size_ * ports_, 0.0);
   refractory_left_.assign(size_, 0.0);
+  step_ = 0;
 }
 
 // One fused, branch-free pass over the neurons with the port count known at compile time,
@@ -196,12 +197,22 @@ template <bool kInput>
 void LifExpClocked::step(std::span<const double> input, std::span<double> output) {
   assert(input.empty() || input.size() == size_in());
   assert(output.size() == size_);
+  add_noise();
   step_dense(input, output);
 }
 
 void LifExpClocked::step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
   assert(input.empty() || input.size() == size_in());
+  add_noise();
   step_listing(input, spiked);
+}
+
+void LifExpClocked::add_noise() {
+  // A separate pass, so the tuned step loops stay as they are when there is no noise.
+  if (noise_) {
+    for (std::size_t i = 0; i < size_; ++i) v_mem_[i] += noise_(i, step_);
+  }
+  ++step_;
 }
 
 }  // namespace rockpool

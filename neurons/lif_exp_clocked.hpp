@@ -31,6 +31,7 @@
 
 #include "engine/clocked_layer.hpp"
 #include "neurons/lif_exp.hpp"
+#include "neurons/state_noise.hpp"
 
 namespace rockpool {
 
@@ -54,6 +55,10 @@ class LifExpClocked final : public ClockedLayer {
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
 
   void set_v_mem(std::span<const double> v);
+  // State noise, Rockpool's noise_std (state_noise.hpp): noise_std sqrt(dt) z is added to V
+  // at the start of each step and then propagated with it over the step; z is drawn per
+  // (seed, neuron, step). 0 (the default) switches it off.
+  void set_noise(double noise_std, std::uint64_t seed) { noise_ = StateNoise(noise_std, dt_, seed); }
   void start() override;
   void step(std::span<const double> input, std::span<double> output) override;
   std::span<double> input_accumulator() override { return i_syn_; }
@@ -71,6 +76,7 @@ class LifExpClocked final : public ClockedLayer {
   // step() and step_spikes() without their checks (the CPU-specific clones live here).
   void step_dense(std::span<const double> input, std::span<double> output);
   void step_listing(std::span<const double> input, std::vector<NeuronIndex>& spiked);
+  void add_noise();  // the noise of this step (if any) into V; counts the step
 
   LifExp::Parameters params_;
   std::size_t size_;
@@ -91,6 +97,8 @@ class LifExpClocked final : public ClockedLayer {
   // Steps left to hold at v_reset. A whole number kept as a double so that the step loop
   // has one lane width (vectorises without 64-bit integer compares, which SSE2 lacks).
   std::vector<double> refractory_left_;
+  StateNoise noise_;       // off unless set_noise()
+  std::uint64_t step_ = 0;  // steps since start(): the noise counter
 };
 
 }  // namespace rockpool
