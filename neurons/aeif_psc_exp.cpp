@@ -6,6 +6,7 @@
 #include <string>
 
 #include "neurons/parameter_checks.hpp"
+#include "neurons/threshold_crossing.hpp"
 
 namespace rockpool {
 namespace {
@@ -165,6 +166,7 @@ AeifPscExp::AeifPscExp(Parameters parameters, std::size_t size, Accuracy accurac
   due_v_.assign(size, 0.0);
   due_w_.assign(size, 0.0);
   due_h_.assign(size, 0.0);
+  due_state_.assign(size, 0);
 }
 
 std::span<const std::string_view> AeifPscExp::state_names() const { return kStateNames; }
@@ -234,7 +236,23 @@ bool AeifPscExp::advance(Neuron& n, std::int64_t t, bool find_peak) const {
   double ie = i_ex0, ii = i_in0;
   Vec2 y{n.v, n.w};
   Vec2 f = dyn.rhs(y.v, y.w, ie, ii);
-  double h = n.h > 0 ? n.h : std::min(total, 1e-4);
+  double h = n.h;
+  if (!(h > 0)) {
+    // No usable step (after an input, whose current jump changes the time scale): the
+    // usual starting-step estimate from the first and second derivatives (Hairer,
+    // Norsett & Wanner, Solving ODEs I, II.4), in the units of the error control.
+    const double sc_v = accuracy_.abs_v + accuracy_.rel * std::abs(y.v) + accuracy_.abs_t * std::abs(f.v);
+    const double sc_w = accuracy_.abs_w + accuracy_.rel * std::abs(y.w);
+    const double d0 = std::max(std::abs(y.v) / sc_v, std::abs(y.w) / sc_w);
+    const double d1 = std::max(std::abs(f.v) / sc_v, std::abs(f.w) / sc_w);
+    const double h0 = d0 < 1e-5 || d1 < 1e-5 ? 1e-6 : 0.01 * d0 / d1;
+    const Vec2 f1 = dyn.rhs(y.v + h0 * f.v, y.w + h0 * f.w, ie * std::exp(-h0 / p.tau_syn_ex),
+                            ii * std::exp(-h0 / p.tau_syn_in));
+    const double d2 = std::max(std::abs(f1.v - f.v) / sc_v, std::abs(f1.w - f.w) / sc_w) / h0;
+    const double h1 = std::max(d1, d2) <= 1e-15 ? std::max(1e-6, h0 * 1e-3) : std::pow(0.01 / std::max(d1, d2), 0.2);
+    h = std::min(100 * h0, h1);
+  }
+  bool just_rejected = false;
   while (s < total) {
     const bool last_step = h >= total - s;
     const double h_try = last_step ? total - s : h;
@@ -249,7 +267,8 @@ bool AeifPscExp::advance(Neuron& n, std::int64_t t, bool find_peak) const {
     const double factor = err == 0 ? 5.0 : std::clamp(0.9 * std::pow(err, -0.2), 0.2, 5.0);
     if (!(err <= 1.0)) {  // also catches NaN
       ++rejected_;
-      h = h_try * std::min(factor, 0.5);
+      just_rejected = true;
+      h = h_try * std::min(factor, 0.9);
       if (!(h > 1e-15 * std::max(1.0, total))) {
         throw Error("AeifPscExp: step size underflow at t = " + std::to_string(seconds_of(start) + s) +
                     " s (V = " + std::to_string(y.v) + "): the dynamics are not integrable at this accuracy");
@@ -257,6 +276,10 @@ bool AeifPscExp::advance(Neuron& n, std::int64_t t, bool find_peak) const {
       continue;
     }
     ++accepted_;
+    // No growth right after a rejection (Hairer & Wanner's facmax = 1): it stops the
+    // reject-accept cycle where the solution accelerates towards the spike.
+    const double grow = just_rejected ? std::min(factor, 1.0) : factor;
+    just_rejected = false;
     if (find_peak) {
       const Hermite hermite{y.v, st.y.v, h_try * f.v, h_try * st.f.v};
       double upper = -1.0;
@@ -298,7 +321,7 @@ bool AeifPscExp::advance(Neuron& n, std::int64_t t, bool find_peak) const {
     f = st.f;
     currents_at(s, ie, ii);
     // A clipped last step says little about the step size: keep the larger proposal.
-    h = last_step ? std::max(h, h_try * factor) : h_try * factor;
+    h = last_step ? std::max(h, h_try * grow) : h_try * grow;
   }
   n.v = y.v;
   n.w = y.w;
@@ -328,18 +351,57 @@ bool AeifPscExp::quiet(const Neuron& n) const {
   return inward > 1e-9 * (p.g_L * std::abs(p.V_th - p.E_L) + std::abs(d_hi) + std::abs(w_lo));
 }
 
+std::optional<std::int64_t> AeifPscExp::ticks_to_threshold_bound(const Neuron& n) const {
+  // In the box of quiet() (V <= V_th edge left open) w >= w_lo and the exponential term
+  // is at most g_L Delta_T until V first reaches V_th, so there
+  //   tau_m dV/dt <= V_c - V + (I_ex(t) - I_in(t)) / g_L,   V_c = E_L + Delta_T + (I_e - w_lo) / g_L,
+  // a linear equation with the exact, exponentially decaying currents: V is below its
+  // solution, whose first crossing of V_th (threshold_crossing.hpp) is a lower bound.
+  const Parameters& p = params_;
+  if (p.a < 0 || n.ref_until > n.last || !(n.v < p.V_th)) return std::nullopt;
+  const double w_hi = std::max(n.w, p.a * (p.V_th - p.E_L));
+  const double v_lo = std::min(n.v, p.E_L + (p.I_e - n.i_in - w_hi) / p.g_L);
+  const double w_lo = std::min(n.w, p.a * (v_lo - p.E_L));
+  const double tau_m = p.C_m / p.g_L;
+  const double v_c = p.E_L + p.Delta_T + (p.I_e - w_lo) / p.g_L;
+  ExpSum f;
+  f.constant = v_c - p.V_th;
+  double membrane = n.v - v_c;
+  for (const auto& [current, tau] : {std::pair{n.i_ex / p.g_L, p.tau_syn_ex}, std::pair{-n.i_in / p.g_L, p.tau_syn_in}}) {
+    if (current == 0.0) continue;
+    if (tau == tau_m) {  // the degenerate (s / tau_m) e^{-s/tau_m} term
+      f.linear_coef += current / tau_m;
+      f.linear_rate = 1.0 / tau_m;
+    } else {
+      const double k = current * tau / (tau - tau_m);
+      f.add(k, 1.0 / tau);
+      membrane -= k;
+    }
+  }
+  f.add(membrane, 1.0 / tau_m);
+  const auto k = first_crossing_tick(f, kNever - n.last);
+  return k ? *k : kNever;
+}
+
 AeifPscExp::Due AeifPscExp::next_due(Neuron n, std::int64_t window) const {
   if (n.ref_until > n.last) advance(n, n.ref_until, false);  // closed form, nothing can fire
-  if (n.v >= v_spike_) return {n.last, true, n.v, n.w, n.h};
-  if (quiet(n)) return {kNever, false, 0, 0, 0};
+  if (n.v >= v_spike_) return {n.last, true, n.v, n.w, n.h, true};
+  if (quiet(n)) return {kNever, false, 0, 0, 0, true};
+  // Far from threshold a bound on reaching V_th is enough: check back then, without
+  // integrating (V_th < V_peak; with Delta_T = 0 the spike is at V_th, hence the - 1).
+  if (const auto bound = ticks_to_threshold_bound(n); bound && *bound - 1 > window / 4) {
+    if (*bound == kNever) return {kNever, false, 0, 0, 0, true};
+    return {n.last + *bound - 1, false, 0, 0, 0, false};
+  }
   const std::int64_t end = n.last < kNever - window ? n.last + window : kNever - 1;
-  if (advance(n, end, /*find_peak=*/true)) return {n.last, true, n.v, n.w, n.h};
-  if (quiet(n)) return {kNever, false, 0, 0, 0};
-  return {end, false, n.v, n.w, n.h};
+  if (advance(n, end, /*find_peak=*/true)) return {n.last, true, n.v, n.w, n.h, true};
+  if (quiet(n)) return {kNever, false, 0, 0, 0, true};
+  return {end, false, n.v, n.w, n.h, true};
 }
 
 void AeifPscExp::set_due(NeuronIndex i, const Due& due, PredictionList& changed) {
   due_exact_[i] = due.exact;
+  due_state_[i] = due.state_known;
   due_v_[i] = due.v;
   due_w_[i] = due.w;
   due_h_[i] = due.h;
@@ -383,6 +445,7 @@ void AeifPscExp::receive(Time t, std::uint32_t /*port*/, std::span<const NeuronI
     } else {
       n.i_in -= weights[k];
     }
+    n.h = 0.0;  // the jump in the current changes the time scale: pick a new step
     store(i, n);
     window_[i] = accuracy_.look_ahead.ticks();
     set_due(i, next_due(n, window_[i]), changed);
@@ -393,15 +456,18 @@ bool AeifPscExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   const std::int64_t now = t.ticks();
   const bool spike = due_exact_[i] && due_[i] == now;
   due_[i] = kNever;  // the scheduler has just popped it
-  // The state at the due time was computed with the prediction: take it over.
   Neuron n = load(i);
-  const double dt = seconds_of(now - n.last);
-  n.i_ex *= std::exp(-dt / params_.tau_syn_ex);
-  n.i_in *= std::exp(-dt / params_.tau_syn_in);
-  n.v = due_v_[i];
-  n.w = due_w_[i];
-  n.h = due_h_[i];
-  n.last = now;
+  if (due_state_[i]) {  // the prediction integrated up to here: take its state over
+    const double dt = seconds_of(now - n.last);
+    n.i_ex *= std::exp(-dt / params_.tau_syn_ex);
+    n.i_in *= std::exp(-dt / params_.tau_syn_in);
+    n.v = due_v_[i];
+    n.w = due_w_[i];
+    n.h = due_h_[i];
+    n.last = now;
+  } else {  // a check at a bound below V_th: nothing fires before it
+    advance(n, now, false);
+  }
   if (spike) {
     n.v = params_.V_reset;
     n.w += params_.b;

@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,7 @@ class AeifPscExp final : public Population {
     bool exact;         // a spike (else a check)
     double v, w;        // the state at `time` (for a spike: at the crossing)
     double h;           // the solver's trial step there
+    bool state_known;   // v, w, h hold the state at `time` (else integrate to it)
   };
   Neuron load(NeuronIndex i) const;
   void store(NeuronIndex i, const Neuron& n);
@@ -124,6 +126,10 @@ class AeifPscExp final : public Population {
   Due next_due(Neuron n, std::int64_t window) const;
   // True if the state provably never reaches V_th without further input.
   bool quiet(const Neuron& n) const;
+  // A lower bound, in ticks after n.last, on V first reaching V_th without further
+  // input (kNever: not at all); nullopt where no bound is derived (V >= V_th, a < 0,
+  // refractory).
+  std::optional<std::int64_t> ticks_to_threshold_bound(const Neuron& n) const;
   void set_due(NeuronIndex i, const Due& due, PredictionList& changed);
 
   Parameters params_;
@@ -138,6 +144,7 @@ class AeifPscExp final : public Population {
   std::vector<std::int64_t> due_;
   std::vector<std::uint8_t> due_exact_;
   std::vector<double> due_v_, due_w_, due_h_;
+  std::vector<std::uint8_t> due_state_;  // Due::state_known
   mutable std::uint64_t accepted_ = 0, rejected_ = 0;
 };
 
