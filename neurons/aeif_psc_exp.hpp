@@ -16,12 +16,13 @@
 // integrated by an embedded Runge–Kutta 5(4) pair (Dormand–Prince) with error control
 // (Accuracy). A spike, V reaching V_peak, is located inside the accepted step by its
 // cubic Hermite interpolant and refined by re-stepping from the step start (Newton), and
-// given the first tick at or after that time. Due times (population.hpp): after each
-// event the model integrates ahead over a look-ahead window; if V reaches V_peak there,
-// that is the due spike; otherwise the due time is a *check* at the window's end (no spike
-// before it, to the solver's accuracy), where the state is kept and the window doubles. A
-// neuron whose state lies in a box that provably never reaches V_th with the input it
-// has (see quiet() in the .cpp) has nothing due. doc/models.md states the accuracy.
+// given the first tick at or after that time. Due times (population.hpp: never after the
+// spike), the cheapest that applies after each event: nothing, if the state lies in a box
+// that provably never reaches V_th with the input it has (quiet()); a check at a lower
+// bound of V reaching V_th (a linear comparison equation, threshold_crossing.hpp) when
+// that is far enough; else the model integrates ahead over a look-ahead window: V
+// reaching V_peak there is the due spike, otherwise a check at the window's end (where
+// the integrated state is kept and the window doubles). doc/models.md states the accuracy.
 //
 //   AeifPscExp::Parameters p;            // NEST's defaults, in SI units
 //   p.I_e = 600e-12;                     // A
