@@ -51,6 +51,7 @@ std::span<const Command> commands() {
       {"convert", "convert an event file between formats (native log, text)", run_convert},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
       {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
+      {"plot", "plot an event file (raster, psth) or a TSContinuous (traces) as SVG", run_plot},
   };
   return kCommands;
 }

@@ -35,5 +35,6 @@ int run_info(std::span<const std::string> args);
 int run_convert(std::span<const std::string> args);
 int run_demo(std::span<const std::string> args);
 int run_bench(std::span<const std::string> args);
+int run_plot(std::span<const std::string> args);  // tools/plot_command.cpp
 
 }  // namespace rockpool::cli
