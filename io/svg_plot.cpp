@@ -37,7 +37,7 @@ struct TickLayout {
 TickLayout layout(double lo, double hi, int max_ticks, double min_step = 0) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) throw InvalidArgument("plot range", "not finite");
   if (lo > hi) throw InvalidArgument("plot range", "lower bound above upper bound");
-  max_ticks = std::max(max_ticks, 2);
+  max_ticks = std::max(max_ticks, 3);  // a range around 0 needs -step, 0, step
   if (lo == hi) {
     const double half = lo == 0 ? 1.0 : std::abs(lo) / 10;
     lo -= half;

@@ -25,9 +25,10 @@
 namespace rockpool {
 
 // Tick values for the range [lo, hi]: multiples of a step of 1, 2 or 5 times a power of
-// ten, chosen so that there are at most `max_ticks` of them (at least 2), from the largest
-// multiple <= lo to the smallest >= hi (so the ticks cover the range). lo == hi is widened
-// to a unit around it. Throws InvalidArgument for non-finite bounds or lo > hi.
+// ten, at most `max_ticks` of them (below 3 counts as 3: a range around zero needs -step,
+// 0, step), from the largest multiple <= lo to the smallest >= hi, so the ticks cover the
+// range. lo == hi is widened by a tenth of its magnitude (by 1 if it is 0). Throws
+// InvalidArgument for non-finite bounds or lo > hi.
 // `min_step`: no finer step than this (1 for counts and channel numbers).
 std::vector<double> nice_ticks(double lo, double hi, int max_ticks = 8, double min_step = 0);
 
