@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -13,6 +14,7 @@
 #include "io/event_file.hpp"
 #include "io/event_stream.hpp"
 #include "io/native_log.hpp"
+#include "io/nir.hpp"
 #include "io/npz.hpp"
 #include "io/spike_log_recorder.hpp"
 #include "io/text_events.hpp"
@@ -177,12 +179,16 @@ int run_info(std::span<const std::string> args) {
   po::options_description options("options");
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
-                        "event file: native log (.rpl), Rockpool .npz or text (t[unit],channel[,value]); the "
-                        "format is recognised by content");
+                        "event file: native log (.rpl), Rockpool .npz or text (t[unit],channel[,value]), or a "
+                        "NIR model graph (.nir); the format is recognised by content");
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
   if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+  if (std::filesystem::exists(file) && is_hdf5_file(file)) {  // a NIR model graph, not events
+    print_nir_info(file);
+    return 0;
+  }
   switch (detect_format(file)) {
     case EventFileFormat::kNative:
       print_native_info(file);

@@ -2,8 +2,6 @@
 // counts computed by hand, nice axis ticks, bounded output, and errors with exit codes.
 #include <doctest/doctest.h>
 
-#include <sys/wait.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -15,6 +13,7 @@
 #include "io/npz.hpp"
 #include "tests/io/svg_check.hpp"
 #include "tests/io/temp_path.hpp"
+#include "tests/tools/run_cli.hpp"
 
 using namespace rockpool;
 using rockpool::test::count_substr;
@@ -22,21 +21,8 @@ using rockpool::test::TempPath;
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
-
-Result rockpool_cli(const std::string& args) {
-  const std::string command = std::string(ROCKPOOL_CLI) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::string output;
-  std::array<char, 4096> buffer;
-  while (std::fgets(buffer.data(), buffer.size(), pipe)) output += buffer.data();
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using Result = test::CliResult;
+using test::rockpool_cli;
 
 // The values of attribute `name` of the elements starting with `element` ("<rect class=\"bar\"").
 std::vector<std::string> attributes(const std::string& svg, const std::string& element, const std::string& name) {
