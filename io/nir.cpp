@@ -194,6 +194,16 @@ struct Reader {
       if (H5Iget_type(obj.get()) != H5I_DATASET) continue;  // input_type, output_type, metadata
       if (auto a = numbers(obj.get(), where + "/" + m)) n.params.emplace(m, std::move(*a));
     }
+    // Newer nir versions may keep an Input's or Output's shape only in its type dict.
+    // (H5Lexists wants every component of a path but the last to exist: check in steps.)
+    const bool in = n.type == "Input", out = n.type == "Output";
+    const std::string dict = in ? "input_type" : "output_type", key = in ? "input" : "output";
+    if ((in || out) && !n.params.count("shape") && exists(g.get(), dict) && exists(g.get(), dict + "/" + key)) {
+      H5Handle ds(H5Dopen2(g.get(), (dict + "/" + key).c_str(), H5P_DEFAULT), H5Dclose);
+      if (ds.valid()) {
+        if (auto a = numbers(ds.get(), where + "/" + dict + "/" + key)) n.params.emplace("shape", std::move(*a));
+      }
+    }
     return n;
   }
 };
@@ -556,6 +566,11 @@ class Importer {
 
   void walk(const NirNode& from, const NirNode& x, Chain c) {
     if (++c.depth > g_.nodes.size()) fail(x, "lies on a cycle of non-spiking nodes");
+    // Diamonds of pass-through nodes multiply the paths; each is a projection of its own.
+    if (++walks_ > kMaxWalks) {
+      throw FormatError(file_, 0, "more than " + std::to_string(kMaxWalks) +
+                                      " paths between spiking nodes through pass-through nodes");
+    }
     const std::string& t = x.type;
     if (t == "Identity") {
       // nothing changes
@@ -740,6 +755,8 @@ class Importer {
   std::map<std::string, std::string> bias_source_;
   std::map<std::string, std::string> outputs_;
   std::vector<PendingProjection> pending_;
+  static constexpr std::size_t kMaxWalks = 1'000'000;
+  std::size_t walks_ = 0;
 };
 
 }  // namespace

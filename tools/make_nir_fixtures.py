@@ -150,6 +150,27 @@ def make():
     )
     print(f"{unsupported}: Input -> Conv2d 'conv' -> CubaLIF -> Output")
 
+    # Input and Output with their shape only in the input_type / output_type dicts (no
+    # `shape` dataset), as a newer nir may write them: input (3) -> fc -> lif (3) -> output.
+    type_only = os.path.join(FIXTURES, "nir_shape_in_type.nir")
+    write_graph(
+        type_only,
+        {
+            "input": ("Input", {}, ([3], [3])),
+            "fc": ("Linear", {"weight": np.eye(3)}, ([3], [3])),
+            "lif": (
+                "CubaLIF",
+                {k: np.full(3, v) for k, v in [("tau_syn", TAU_SYN), ("tau_mem", TAU_MEM), ("r", 1.0),
+                                               ("v_leak", 0.0), ("v_threshold", 1.0), ("v_reset", 0.0),
+                                               ("w_in", 1.0)]},
+                ([3], [3]),
+            ),
+            "output": ("Output", {}, ([3], [3])),
+        },
+        [["input", "fc"], ["fc", "lif"], ["lif", "output"]],
+    )
+    print(f"{type_only}: Input/Output shapes only in input_type/output_type")
+
     # A file cut in the middle (a failed copy): the HDF5 superblock promises more bytes.
     with open(cuba, "rb") as f:
         data = f.read()

@@ -359,3 +359,36 @@ TEST_CASE("NIR: broken and foreign files give named errors, not crashes") {
   write_nir_graph(file.path, g);
   CHECK_THROWS_WITH_AS(read_nir_graph(file.path), doctest::Contains("is a subgraph (NIRGraph)"), FormatError);
 }
+
+TEST_CASE("NIR import: a recurrent loop needs a Delay; without one the network's own check refuses it") {
+  NirGraph g = small_graph(2);
+  g.nodes.push_back({"rec", "Linear", {{"weight", {{2, 2}, {0, 0.5, 0.5, 0}, false}}}});
+  g.edges.emplace_back("lif", "rec");
+  g.edges.emplace_back("rec", "lif");
+  CHECK(import_error(g).find("cannot run as given") != std::string::npos);
+  g.nodes.push_back({"wait", "Delay", {{"delay", vec({0.001})}}});
+  g.edges.back() = {"rec", "wait"};
+  g.edges.emplace_back("wait", "lif");
+  NirNetwork m = nir_to_network(g);
+  REQUIRE(m.network.num_projections() == 2);
+  // lif -> rec -> wait -> lif: neuron 0 -> 1 and 1 -> 0, weight 0.5 * 200, delay 1 ms.
+  const std::int64_t ms = milliseconds(1).ticks();
+  bool found = false;
+  for (ProjectionId p = 0; p < 2; ++p) {
+    if (m.network.node(m.network.ends(p).pre).name() != "lif") continue;
+    found = true;
+    CHECK(synapses(m.network.projection(p)) == std::multiset<SynapseTuple>{{0, 1, 100.0, ms}, {1, 0, 100.0, ms}});
+  }
+  CHECK(found);
+}
+
+TEST_CASE("NIR: an Input whose shape is only in its input_type dict still has a size") {
+  // What a newer nir may write: no `shape` dataset, the shape in the input_type group
+  // (tools/make_nir_fixtures.py: input (3) -> fc -> lif (3) -> output).
+  const NirGraph g = read_nir_graph(kFixtures + "nir_shape_in_type.nir");
+  CHECK(g.find("input")->params.at("shape").values == std::vector<double>{3});
+  CHECK(g.find("output")->params.at("shape").values == std::vector<double>{3});
+  NirNetwork m = nir_to_network(g);
+  CHECK(m.network.node(m.network.id("input")).size_out() == 3);
+  CHECK(m.outputs.at("output") == "lif");
+}
