@@ -159,6 +159,12 @@ const char* colour(std::size_t series) { return kPalette[series % std::size(kPal
 void SvgPlot::add_polyline(std::span<const std::pair<double, double>> points, std::size_t series) {
   require_ranges();
   if (points.empty()) return;
+  if (points.size() == 1) {  // a lone sample (between NaNs): a line of one point would not show
+    body_ += "<circle class=\"trace-point\" cx=\"" + fixed(px(points[0].first)) + "\" cy=\"" +
+             fixed(py(points[0].second)) + "\" r=\"2.00\" fill=\"" + colour(series) + "\"/>\n";
+    ++marks_;
+    return;
+  }
   body_ += "<polyline class=\"trace\" fill=\"none\" stroke=\"" + std::string(colour(series)) + "\" points=\"";
   for (std::size_t k = 0; k < points.size(); ++k) {
     if (k) body_ += ' ';

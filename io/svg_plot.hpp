@@ -72,7 +72,8 @@ class SvgPlot {
   // raster's cell; data-count says how many events it stands for).
   void add_cell(double x0, double x1, double y0, double y1, double opacity, std::uint64_t count);
   // One <polyline class="trace"> through the points, in a colour of a fixed palette chosen
-  // by `series` (so series k has the same colour in every plot).
+  // by `series` (so series k has the same colour in every plot); a single point becomes a
+  // <circle class="trace-point">.
   void add_polyline(std::span<const std::pair<double, double>> points, std::size_t series);
   // A legend entry (small text at the top right), one per call.
   void add_legend(std::string text, std::size_t series);

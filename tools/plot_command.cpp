@@ -12,6 +12,7 @@
 //           minimum and maximum of the samples falling in it, in time order), so a trace
 //           keeps its extremes; at most 64 channels.
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -108,14 +109,11 @@ TimeUnit time_unit_for(Duration span) {
   return {"ns", 9.0};
 }
 double in_unit(Time t, TimeUnit u) { return static_cast<double>(t.ticks()) / u.ticks; }
-// A duration in the unit, shortest round-trip decimal ("2", "0.5", "0.0011111111111111111").
+// A duration in the unit, the shortest decimal that reads back the same ("10", "0.5").
 std::string format_in_unit(Duration d, TimeUnit u) {
   char buf[32];
-  for (int precision = 1; precision <= 17; ++precision) {
-    std::snprintf(buf, sizeof buf, "%.*g", precision, static_cast<double>(d.ticks()) / u.ticks);
-    if (std::strtod(buf, nullptr) == static_cast<double>(d.ticks()) / u.ticks) break;
-  }
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<double>(d.ticks()) / u.ticks);
+  return std::string(buf, r.ptr);
 }
 
 struct PlotArgs {

@@ -114,6 +114,7 @@ TEST_CASE("rockpool plot --kind psth: bar heights are the hand-computed counts p
     CHECK(y.back() >= max_count);
   };
   check_bars(expected);
+  CHECK(doc.find("events per bin (bin 2 ms, all channels)") != std::string::npos);
   // Only channels 1 and 3: t = 1 (bin 0), 7 (bin 3), 9.99 (bin 4).
   REQUIRE(rockpool_cli("plot " + csv.path + " --out " + svg.path + " --kind psth --bin 2ms --channels 1,3").exit_code == 0);
   doc = test::slurp(svg.path);
@@ -143,17 +144,17 @@ TEST_CASE("rockpool plot: above --max-marks a raster is binned, with every event
 TEST_CASE("rockpool plot --kind traces: a TSContinuous as polylines, split at NaN, decimated when long") {
   TempPath svg("traces.svg");
   // The committed fixture (tools/make_npz_fixtures.py): times 0, 0.5, 1, 2; channel 0 is
-  // 0, 0.5, 1, 2; channel 1 is 1, -1, NaN, 3.25 -> one line of 4 points and two pieces.
+  // 0, 0.5, 1, 2; channel 1 is 1, -1, NaN, 3.25 -> one line of 4 points, one of 2, a point.
   const std::string fixture = std::string(ROCKPOOL_SOURCE_ROOT) + "/tests/io/fixtures/tscontinuous.npz";
   Result r = rockpool_cli("plot " + fixture + " --out " + svg.path);  // traces by default
   REQUIRE(r.exit_code == 0);
   std::string doc = test::slurp(svg.path);
   CHECK(test::check_xml(doc) == "");
   const auto lines = attributes(doc, "<polyline", "points");
-  REQUIRE(lines.size() == 3);
+  REQUIRE(lines.size() == 2);
   CHECK(count_substr(lines[0], ",") == 4);
   CHECK(count_substr(lines[1], ",") == 2);
-  CHECK(count_substr(lines[2], ",") == 1);
+  CHECK(count_substr(doc, "<circle class=\"trace-point\"") == 1);  // the lone 3.25 after the NaN
   // The y ticks cover -1 .. 3.25.
   const auto y = tick_values(doc, "y-tick");
   CHECK(y.front() <= -1);
