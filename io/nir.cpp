@@ -317,7 +317,7 @@ struct Writer {
 
 void write_nir_graph(const std::string& path, const NirGraph& graph) {
   for (const NirNode& n : graph.nodes) {
-    if (n.name.empty() || n.name.find('/') != std::string::npos || n.name == "." ) {
+    if (n.name.empty() || n.name.find('/') != std::string::npos || n.name == ".") {
       throw InvalidArgument("NIR node name", "'" + n.name + "' cannot name an HDF5 group");
     }
     for (const auto& [key, a] : n.params) {
@@ -507,8 +507,9 @@ class Importer {
         const NirArray& shape = param(n, "shape");
         std::size_t size = 1;
         for (const double d : shape.values) {
-          if (d < 0 || d != std::floor(d) || d > 1e9) fail(n, "`shape` holds " + shortest(d) + ", not a size");
+          if (d < 0 || d != std::floor(d) || d > 4294967296.0) fail(n, "`shape` holds " + shortest(d) + ", not a size");
           size *= static_cast<std::size_t>(d);
+          if (size > (std::size_t{1} << 32)) fail(n, "`shape` has more than 2^32 elements");
         }
         size_[n.name] = size;
       } else if (is_neuron(n.type)) {
@@ -542,7 +543,7 @@ class Importer {
       }
       if (n.type == "LIF" && o_.lif_tau_syn <= 0) {
         fail(n, "NIR's LIF has no synaptic current and LifExp always has one; import it with "
-                "NirReadOptions::lif_tau_syn (rockpool: --lif-tau-syn) set to a synaptic time constant well "
+                "NirReadOptions::lif_tau_syn set to a synaptic time constant well "
                 "below tau, or export the model as CubaLIF");
       }
     }
@@ -727,7 +728,7 @@ class Importer {
       if (any && cuba && !o_.bias_at_steady_state) {
         fail(n, "receives a non-zero bias from '" + bias_source_.at(n.name) +
                     "': through the synaptic filter NIR's current starts at 0 and rises with tau_syn, which "
-                    "LifExp's constant bias does not; set bias_at_steady_state (rockpool: --bias-steady-state) to "
+                    "LifExp's constant bias does not; set bias_at_steady_state to "
                     "take it at its steady state from t = 0");
       }
       for (std::size_t j = 1; j < size; ++j) {
