@@ -243,10 +243,12 @@ void plot_psth(const PlotArgs& a) {
     bin = *a.bin;
     if (bin <= Duration::zero()) throw UsageError("--bin must be positive");
   } else {
-    // About 50 bins of a nice width (1, 2 or 5 times a power of ten of the axis unit).
+    // 41 to 100 bins of a nice width (1, 2 or 5 times a power of ten of the axis unit): the
+    // finest such step giving at most 100 bins (the next finer one gives more, and the steps
+    // differ by at most 2.5 times).
     const TimeUnit u = time_unit_for(w.t1 - w.t0);
     const double span = std::max(in_unit(w.t1, u) - in_unit(w.t0, u), 1.0 / u.ticks);
-    bin = Duration::from_ticks(std::max<std::int64_t>(1, std::llround(nice_step(0, span, 51) * u.ticks)));
+    bin = Duration::from_ticks(std::max<std::int64_t>(1, std::llround(nice_step(0, span, 101) * u.ticks)));
   }
   if (w.t1 == w.t0) w.t1 = w.t0 + bin;  // a single instant: one bin
   const std::int64_t span = (w.t1 - w.t0).ticks();
@@ -382,7 +384,7 @@ int run_plot(std::span<const std::string> args) {
       "t0", po::value(&t0), "start of the window, e.g. 0.5, 200ms (default: start of the file's span)")(
       "t1", po::value(&t1), "end of the window, inclusive (default: end of the file's span)")(
       "channels", po::value(&channels), "channels to plot, e.g. 0-9,15 (default: all)")(
-      "bin", po::value(&bin), "psth bin width, e.g. 10ms (default: a 1/2/5 step giving about 50 bins)")(
+      "bin", po::value(&bin), "psth bin width, e.g. 10ms (default: the finest 1/2/5 step giving at most 100 bins)")(
       "max-marks", po::value(&a.max_marks)->default_value(100000),
       "raster: above this many events in the window, bin them into a 400-column grid instead of one mark each")(
       "title", po::value(&a.title), "plot title (default: the kind and the file name)");
