@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 
@@ -13,6 +14,7 @@
 #include "io/event_file.hpp"
 #include "io/event_stream.hpp"
 #include "io/native_log.hpp"
+#include "io/nir.hpp"
 #include "io/npz.hpp"
 #include "io/prophesee.hpp"
 #include "io/spike_log_recorder.hpp"
@@ -55,6 +57,7 @@ std::span<const Command> commands() {
        run_convert},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
       {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
+      {"plot", "plot an event file (raster, psth) or a TSContinuous (traces) as SVG", run_plot},
   };
   return kCommands;
 }
@@ -204,13 +207,18 @@ int run_info(std::span<const std::string> args) {
   std::string file;
   options.add_options()("file", po::value(&file)->required(),
                         "event file: native log (.rpl), Rockpool .npz, text (t[unit],channel[,value]), AEDAT "
-                        "2.0/3.1/4.0, Prophesee EVT 2.0/3.0 RAW or DAT; the format is recognised by content");
+                        "2.0/3.1/4.0, Prophesee EVT 2.0/3.0 RAW or DAT (recognised by content), or a NIR model "
+                        "graph (.nir)");
   AddressOptions address;
   add_address_options(options, address);
   po::positional_options_description positional;
   positional.add("file", 1);
   po::variables_map vm;
   if (!parse_options(args, "rockpool info FILE", options, positional, vm)) return 0;
+  if (std::filesystem::exists(file) && is_hdf5_file(file)) {  // a NIR model graph, not events
+    print_nir_info(file);
+    return 0;
+  }
   const EventReaderOptions reader_options = address.reader_options();
   switch (detect_format(file)) {
     case EventFileFormat::kNative:

@@ -35,5 +35,7 @@ int run_info(std::span<const std::string> args);
 int run_convert(std::span<const std::string> args);
 int run_demo(std::span<const std::string> args);
 int run_bench(std::span<const std::string> args);
+int run_plot(std::span<const std::string> args);  // tools/plot_command.cpp
+void print_nir_info(const std::string& file);       // tools/nir_info.cpp
 
 }  // namespace rockpool::cli
