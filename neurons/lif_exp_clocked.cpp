@@ -1,4 +1,5 @@
 #include "neurons/lif_exp_clocked.hpp"
+#include "engine/checkpoint.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -202,6 +203,20 @@ void LifExpClocked::step(std::span<const double> input, std::span<double> output
 void LifExpClocked::step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
   assert(input.empty() || input.size() == size_in());
   step_listing(input, spiked);
+}
+
+// Checkpoints: the state vectors, read in place (i_syn_ is the input accumulator the
+// simulation holds a span of).
+void LifExpClocked::save_state(StateWriter& out) const {
+  out.put_array(v_mem_);
+  out.put_array(i_syn_);
+  out.put_array(refractory_left_);
+}
+
+void LifExpClocked::restore_state(StateReader& in) {
+  in.get_exact(v_mem_, "LifExpClocked v_mem");
+  in.get_exact(i_syn_, "LifExpClocked i_syn");
+  in.get_exact(refractory_left_, "LifExpClocked refractory_left");
 }
 
 }  // namespace rockpool

@@ -55,6 +55,8 @@ class LifExpClocked final : public ClockedLayer {
 
   void set_v_mem(std::span<const double> v);
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
   std::span<double> input_accumulator() override { return i_syn_; }
   bool lists_spikes() const override { return true; }
