@@ -7,9 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
-#include "io/native_log.hpp"
-#include "io/npz.hpp"
-#include "io/text_events.hpp"
+#include "io/event_formats.hpp"
+#include "io/event_stream.hpp"
 
 namespace rockpool {
 namespace {
@@ -24,8 +23,19 @@ std::string lower(std::string_view s) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// Magic numbers of formats we know but cannot read yet, so that they are refused by name
-// instead of failing somewhere in the text reader ('#' lines are comments there).
+// True when `word` is one of the space-separated words of `list`.
+bool listed(std::string_view list, std::string_view word) {
+  while (!list.empty()) {
+    const auto space = list.find(' ');
+    if (list.substr(0, space) == word) return true;
+    if (space == std::string_view::npos) break;
+    list.remove_prefix(space + 1);
+  }
+  return false;
+}
+
+// Magic numbers of formats we recognise but do not read, so that they are refused by name
+// instead of failing somewhere in the text reader ('#' and '%' lines look like comments).
 struct ForeignMagic {
   std::string_view magic;
   std::string_view name;
@@ -39,42 +49,61 @@ constexpr ForeignMagic kForeign[] = {
     {"% Data file", "Prophesee DAT"},
 };
 
-// A temporary name next to `out` that no file has: `out.tmp-<pid>-<n>`. (Not mkstemp: its
-// files are mode 0600, and the renamed output should get the usual umask permissions.)
-std::string make_temp_next_to(const std::string& out) {
-  for (unsigned n = 0;; ++n) {
-    std::string name = out + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(n);
-    std::error_code ec;
-    if (!std::filesystem::exists(name, ec) && !ec) return name;
-    if (n > 1000) throw IoError(out, "cannot find a free temporary file name next to it");
-  }
-}
+// The format table, in sniffing order; text (no magic) last. A new format adds its row.
+const EventFormat* const kFormats[] = {
+    &native_event_format(),
+    &npz_event_format(),
+    &text_event_format(),
+};
 
 }  // namespace
 
+std::span<const EventFormat* const> event_formats() { return kFormats; }
+
+const EventFormat& event_format(EventFileFormat format) {
+  for (const EventFormat* f : kFormats) {
+    if (f->format == format) return *f;
+  }
+  throw UsageError("the event file format #" + std::to_string(static_cast<int>(format)) +
+                   " is not available in this build");
+}
+
+std::string make_temp_next_to(const std::string& path) {
+  for (unsigned n = 0;; ++n) {
+    std::string name = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(n);
+    std::error_code ec;
+    if (!std::filesystem::exists(name, ec) && !ec) return name;
+    if (n > 1000) throw IoError(path, "cannot find a free temporary file name next to it");
+  }
+}
+
+void rename_into_place(const std::string& tmp, const std::string& path) {
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) throw IoError(path, "cannot rename " + tmp + " to it: " + ec.message());
+}
+
 std::string_view format_name(EventFileFormat format) {
-  switch (format) {
-    case EventFileFormat::kNative:
-      return "native";
-    case EventFileFormat::kText:
-      return "text";
-    case EventFileFormat::kNpz:
-      return "npz";
+  for (const EventFormat* f : kFormats) {
+    if (f->format == format) return f->name;
   }
   return "unknown";
 }
 
 std::optional<EventFileFormat> parse_format_name(std::string_view name) {
   const std::string n = lower(name);
-  if (n == "native" || n == "rpl") return EventFileFormat::kNative;
-  if (n == "text" || n == "csv") return EventFileFormat::kText;
+  for (const EventFormat* f : kFormats) {
+    if (n == f->name || listed(f->aliases, n)) return f->format;
+  }
   return std::nullopt;
 }
 
 std::optional<EventFileFormat> format_from_extension(std::string_view path) {
   const std::string ext = lower(std::filesystem::path(path).extension().string());
-  if (ext == ".rpl") return EventFileFormat::kNative;
-  if (ext == ".csv" || ext == ".txt") return EventFileFormat::kText;
+  if (ext.empty()) return std::nullopt;
+  for (const EventFormat* f : kFormats) {
+    if (listed(f->extensions, ext)) return f->format;
+  }
   return std::nullopt;
 }
 
@@ -86,123 +115,116 @@ EventFileFormat detect_format(const std::string& path) {
   if (in.bad()) throw IoError(path, "read error");
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (head.empty()) return EventFileFormat::kText;  // an empty text file: no events
-  // A native log, or the first bytes of one cut off inside its magic.
-  if (starts_with(head, kNativeLogMagic) || (head.size() < kNativeLogMagic.size() && starts_with(kNativeLogMagic, head))) {
-    return EventFileFormat::kNative;
-  }
-  // A ZIP (a local header, or the end record of an empty archive): numpy's .npz. Only one
-  // whose members look like a Rockpool time series is ours; that needs its central
-  // directory, at the end of the file, beyond the sniffed bytes.
-  if (starts_with(head, std::string_view("PK\x03\x04", 4)) || starts_with(head, std::string_view("PK\x05\x06", 4))) {
-    if (probe_npz(path)) return EventFileFormat::kNpz;
-    std::string members;
-    for (const std::string& m : npz_member_names(path)) {
-      if (members.size() > 200) {
-        members += ", ...";
-        break;
-      }
-      members += (members.empty() ? "" : ", ") + m;
-    }
-    throw FormatError(path, 0,
-                      "a ZIP archive (numpy .npz) that is not a Rockpool time series: it lacks times.npy and a "
-                      "type_TSEvent.npy / type_TSContinuous.npy member (members: " +
-                          (members.empty() ? std::string("none") : members) + ")");
+  for (const EventFormat* f : kFormats) {
+    if (f->format != EventFileFormat::kText && f->sniff && f->sniff(head, path)) return f->format;
   }
   for (const ForeignMagic& f : kForeign) {
     if (starts_with(head, f.magic)) {
       throw FormatError(path, 0, "looks like " + std::string(f.name) + ", which rockpool cannot read yet");
     }
   }
-  // Text: no control bytes other than tab, line feed, carriage return (UTF-8 is fine).
+  if (text_event_format().sniff(head, path)) return EventFileFormat::kText;
   for (std::size_t k = 0; k < head.size(); ++k) {
     const auto c = static_cast<unsigned char>(head[k]);
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-      throw FormatError(path, k, "not a known event file: binary content (rockpool reads native logs and text)");
+      throw FormatError(path, k, "not a known event file: binary content (formats: see `rockpool convert --help`)");
     }
   }
   return EventFileFormat::kText;
 }
 
-TSEvent read_events(const std::string& path) {
-  switch (detect_format(path)) {
-    case EventFileFormat::kNative:
-      return read_native_log(path);
-    case EventFileFormat::kText:
-      return read_text_events(path);
-    case EventFileFormat::kNpz:
-      return read_npz_events(path);
+std::unique_ptr<EventReader> open_event_reader(const std::string& path, const EventReaderOptions& options) {
+  const EventFormat& f = event_format(detect_format(path));
+  if (!f.open) throw FormatError(path, 0, "rockpool cannot read " + std::string(f.name) + " files");
+  return f.open(path, options);
+}
+
+std::unique_ptr<EventWriter> create_event_writer(const std::string& path, EventFileFormat format,
+                                                 const EventStreamInfo& info) {
+  const EventFormat& f = event_format(format);
+  if (!f.create) throw UsageError("rockpool cannot write " + std::string(f.name) + " files");
+  // A native log keeps the documented `path.tmp`, where a crashed run's log is found.
+  const std::string tmp = format == EventFileFormat::kNative ? path + ".tmp" : make_temp_next_to(path);
+  return f.create(path, info, tmp);
+}
+
+TSEvent read_all(EventReader& reader) {
+  std::vector<Time> times;
+  std::vector<Channel> channels;
+  std::vector<double> values;
+  while (auto chunk = reader.next_chunk()) {
+    times.insert(times.end(), chunk->times.begin(), chunk->times.end());
+    channels.insert(channels.end(), chunk->channels.begin(), chunk->channels.end());
+    values.insert(values.end(), chunk->values.begin(), chunk->values.end());
   }
-  return {};
+  const EventStreamInfo& info = reader.info();
+  TSEvent::Options options;
+  if (info.num_channels > 0) options.num_channels = info.num_channels;
+  options.t_start = info.t_start;
+  options.t_stop = reader.t_stop();
+  options.name = info.name;
+  if (info.has_values) return TSEvent(std::move(times), std::move(channels), std::move(values), options);
+  return TSEvent(std::move(times), std::move(channels), options);
+}
+
+TSEvent read_events(const std::string& path) {
+  auto reader = open_event_reader(path);
+  return read_all(*reader);
 }
 
 void write_events(const std::string& path, const TSEvent& events, EventFileFormat format) {
-  switch (format) {
-    case EventFileFormat::kNative:
-      write_native_log(path, events);
-      return;
-    case EventFileFormat::kText:
-      write_text_events(path, events);
-      return;
-    case EventFileFormat::kNpz:
-      write_npz_events(path, events);
-      return;
+  EventStreamInfo info;
+  info.format = format;
+  info.num_channels = events.num_channels();
+  info.has_values = !events.values().empty();
+  info.t_start = events.t_start();
+  info.name = events.name();
+  const EventFormat& f = event_format(format);
+  if (!f.create) throw UsageError("rockpool cannot write " + std::string(f.name) + " files");
+  const std::string tmp = make_temp_next_to(path);
+  try {
+    auto writer = f.create(path, info, tmp);
+    writer->append(events.times(), events.channels(), events.values());
+    writer->close(events.t_stop());
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
   }
 }
 
 ConversionResult convert_events(const std::string& in, const std::string& out, EventFileFormat to) {
+  return convert_events(in, out, to, EventReaderOptions{});
+}
+
+ConversionResult convert_events(const std::string& in, const std::string& out, EventFileFormat to,
+                                const EventReaderOptions& options) {
   ConversionResult result;
-  result.from = detect_format(in);
+  auto reader = open_event_reader(in, options);
+  result.from = reader->info().format;
+  const EventFormat& f = event_format(to);
+  if (!f.create) throw UsageError("rockpool cannot write " + std::string(f.name) + " files");
+  EventStreamInfo info = reader->info();
+  info.format = to;
+  if (info.source.empty()) {
+    info.source = "converted from " + std::filesystem::path(in).filename().string() + " (" +
+                  std::string(format_name(result.from)) + ")";
+  }
+  // A fresh name, never `out.tmp`: the input may be that very file (a crashed log).
   const std::string tmp = make_temp_next_to(out);
-  const std::string source = "converted from " + std::filesystem::path(in).filename().string() + " (" +
-                             std::string(format_name(result.from)) + ")";
   try {
-    if (result.from == EventFileFormat::kNative && to == EventFileFormat::kNative) {
-      NativeLogReader reader(in);
-      const NativeLogHeader& h = reader.header();
-      NativeLogOptions options;
-      options.num_channels = h.num_channels;
-      options.has_values = h.has_values;
-      options.t_start = h.t_start;
-      options.name = h.name;
-      options.source = h.source.empty() ? source : h.source;
-      options.channel_names = h.channel_names;
-      options.time_unit = h.time_unit.empty() ? "s" : h.time_unit;
-      options.temp_path = tmp;
-      NativeLogWriter writer(out, std::move(options));
-      while (auto chunk = reader.next_chunk()) writer.append(chunk->times, chunk->channels, chunk->values);
-      result.events = reader.events_read();
-      result.input_truncated = reader.truncated();
-      writer.close(reader.t_stop());
-    } else {
-      NativeLogStatus status;
-      const TSEvent events = result.from == EventFileFormat::kNative ? read_native_log(in, &status)
-                             : result.from == EventFileFormat::kNpz  ? read_npz_events(in)
-                                                                     : read_text_events(in);
-      result.events = events.size();
-      result.input_truncated = status.truncated;
-      if (to == EventFileFormat::kNative) {
-        NativeLogOptions options;
-        options.source = status.header.source.empty() ? source : status.header.source;
-        options.channel_names = status.header.channel_names;
-        options.temp_path = tmp;
-        write_native_log(out, events, std::move(options));
-      } else {
-        if (to == EventFileFormat::kNpz) {
-          write_npz_events(tmp, events);
-        } else {
-          write_text_events(tmp, events);
-        }
-        std::error_code ec;
-        std::filesystem::rename(tmp, out, ec);
-        if (ec) throw IoError(out, "cannot rename " + tmp + ": " + ec.message());
-      }
-    }
+    auto writer = f.create(out, info, tmp);
+    while (auto chunk = reader->next_chunk()) writer->append(chunk->times, chunk->channels, chunk->values);
+    writer->close(reader->t_stop());
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);
-    std::filesystem::remove(tmp + ".tmp", ignored);
     throw;
   }
+  result.events = reader->events_read();
+  result.input_truncated = reader->truncated();
+  result.max_rounding_seconds = reader->max_rounding_seconds();
+  result.events_dropped = reader->events_dropped();
   return result;
 }
 

@@ -224,7 +224,7 @@ void NativeLogWriter::check(Time t, Channel channel, std::uint64_t index, Time p
                                                          describe_time(t) + " precedes t_start " +
                                                          describe_time(*options_.t_start));
   }
-  if (channel >= options_.num_channels) {
+  if (options_.num_channels != 0 && channel >= options_.num_channels) {
     throw OutOfRange("NativeLogWriter::append", "event " + std::to_string(index) + ": channel " +
                                                     std::to_string(channel) + " >= channel count " +
                                                     std::to_string(options_.num_channels));
@@ -246,6 +246,7 @@ void NativeLogWriter::append(Time t, Channel channel) {
   check(t, channel, events_, last_);
   times_.push_back(t);
   channels_.push_back(channel);
+  seen_channels_ = std::max<std::uint64_t>(seen_channels_, std::uint64_t{channel} + 1);
   last_ = t;
   ++events_;
   if (times_.size() == options_.chunk_events) write_chunk();
@@ -260,6 +261,7 @@ void NativeLogWriter::append(Time t, Channel channel, double value) {
   check_value(value, events_);
   times_.push_back(t);
   channels_.push_back(channel);
+  seen_channels_ = std::max<std::uint64_t>(seen_channels_, std::uint64_t{channel} + 1);
   values_.push_back(value);
   last_ = t;
   ++events_;
@@ -286,6 +288,7 @@ void NativeLogWriter::append(std::span<const Time> times, std::span<const Channe
   for (std::size_t k = 0; k < times.size(); ++k) {
     times_.push_back(times[k]);
     channels_.push_back(channels[k]);
+    seen_channels_ = std::max<std::uint64_t>(seen_channels_, std::uint64_t{channels[k]} + 1);
     if (options_.has_values) values_.push_back(values[k]);
     ++events_;
     if (times_.size() == options_.chunk_events) write_chunk();
@@ -350,6 +353,7 @@ void NativeLogWriter::close(std::optional<Time> t_stop) {
   footer.mutable_chunk_first()->Add(chunk_first_.begin(), chunk_first_.end());
   footer.mutable_chunk_last()->Add(chunk_last_.begin(), chunk_last_.end());
   footer.set_event_count(events_);
+  if (options_.num_channels == 0) footer.set_channel_count(seen_channels_);
   if (t_stop) footer.set_t_stop(t_stop->ticks());
   std::string payload;
   if (!footer.SerializeToString(&payload) || payload.size() > kMaxFooterBytes) {
@@ -524,6 +528,7 @@ Time NativeLogReader::to_time(std::int64_t file_ticks, std::uint64_t offset, std
 void NativeLogReader::end_truncated() {
   at_end_ = true;
   truncated_ = true;
+  if (header_.num_channels == 0) header_.num_channels = seen_channels_;
 }
 
 std::optional<EventChunk> NativeLogReader::next_chunk() {
@@ -615,12 +620,13 @@ std::optional<EventChunk> NativeLogReader::next_chunk() {
     }
     times_[i] = Time::from_ticks(ticks);
     const Channel c = chunk.channel(i);
-    if (c >= header_.num_channels) {
+    if (header_.num_channels != 0 && c >= header_.num_channels) {
       fail(at, where + "event " + std::to_string(i) + " (event " + std::to_string(events_ + i) +
                    " of the file): channel " + std::to_string(c) + " >= channel count " +
                    std::to_string(header_.num_channels));
     }
     channels_[i] = c;
+    seen_channels_ = std::max<std::uint64_t>(seen_channels_, std::uint64_t{c} + 1);
     if (header_.has_values) {
       const double v = chunk.value(i);
       if (!std::isfinite(v)) {
@@ -662,6 +668,13 @@ void NativeLogReader::finish_with_footer(std::uint64_t at, std::uint32_t stored)
                        footer.chunk_last(k));
   }
   if (index != index_crc_) fail(at, "the footer's chunk index disagrees with the chunks");
+  if (header_.num_channels == 0) {
+    if (footer.channel_count() < seen_channels_) {
+      fail(at, "the footer's channel count " + std::to_string(footer.channel_count()) +
+                   " does not exceed channel " + std::to_string(seen_channels_ - 1) + " of the events");
+    }
+    header_.num_channels = footer.channel_count();
+  }
   if (footer.has_t_stop()) {
     const Time t_stop = to_time(footer.t_stop(), at, "t_stop");
     if (last_file_ticks_ && t_stop < to_time(*last_file_ticks_, at, "time")) {

@@ -49,7 +49,9 @@ std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc = 0);
 std::uint32_t crc32(std::string_view bytes, std::uint32_t crc = 0);
 
 struct NativeLogOptions {
-  std::size_t num_channels = 0;   // every channel must be below it
+  // Every channel must be below it. 0: not known up front (a stream); the footer then
+  // records the highest channel + 1 and readers take the count from there.
+  std::size_t num_channels = 0;
   bool has_values = false;        // one double per event
   std::optional<Time> t_start;    // start of the recorded span; no event may precede it
   std::string name = "unnamed";   // the series' name
@@ -118,6 +120,7 @@ class NativeLogWriter {
   std::vector<Time> times_;
   std::vector<Channel> channels_;
   std::vector<double> values_;
+  std::uint64_t seen_channels_ = 0;  // highest channel appended + 1
   Time chunk_base_ = Time::min();  // previous chunk's last time, or none yet
   // The index of the written chunks, for the footer.
   std::vector<std::uint64_t> chunk_offsets_;
@@ -130,6 +133,8 @@ struct NativeLogHeader {
   std::uint32_t version = kNativeLogVersion;
   std::uint64_t ticks_per_second = kTicksPerSecond;  // as stored; times are converted
   std::string time_unit = "s";
+  // 0 in a header that declares none: then, once the end is reached, the footer's count
+  // (or, for a truncated file, the highest channel read + 1).
   std::size_t num_channels = 0;
   std::vector<std::string> channel_names;
   std::string source;
@@ -207,6 +212,7 @@ class NativeLogReader {
   std::vector<Time> times_;
   std::vector<Channel> channels_;
   std::vector<double> values_;
+  std::uint64_t seen_channels_ = 0;  // highest channel read + 1
 };
 
 // What read_native_log found besides the events.

@@ -254,6 +254,13 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
     i_tilde_[port * n + i] += weights[k] * grow_port;
     m_tilde_[i] -= weights[k] * membrane_per_weight;
     last_[i] = now;
+    if (weights[k] < 0.0) {
+      // An inhibitory input lowers V at every later time (the synaptic kernel is positive),
+      // so the crossing can only come later: the due time stays a valid lower bound and
+      // need not move. A predicted spike becomes a check, which re-solves from the state.
+      due_exact_[i] = false;
+      continue;
+    }
     // The physical state at t from the shared factors (no exp per target): the membrane
     // mode `a` and each current's contribution b_p to V.
     state = Neuron{v_inf_, {}, now, ref_until_[i]};

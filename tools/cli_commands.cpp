@@ -11,6 +11,7 @@
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
 #include "io/event_file.hpp"
+#include "io/event_stream.hpp"
 #include "io/native_log.hpp"
 #include "io/npz.hpp"
 #include "io/spike_log_recorder.hpp"
@@ -103,18 +104,43 @@ void print_native_info(const std::string& file) {
   }
 }
 
-void print_text_info(const std::string& file) {
-  TextEventInfo info;
-  const TSEvent events = read_text_events(file, &info);
+// Any other format, streamed through its reader (bounded memory whatever the size).
+void print_stream_info(const std::string& file) {
+  auto reader = open_event_reader(file);
+  std::uint64_t events = 0;
+  std::size_t seen_channels = 0;
+  std::optional<Time> first, last;
+  while (auto chunk = reader->next_chunk()) {
+    if (chunk->times.empty()) continue;
+    if (!first) first = chunk->times.front();
+    last = chunk->times.back();
+    events += chunk->times.size();
+    for (const Channel c : chunk->channels) seen_channels = std::max<std::size_t>(seen_channels, c + std::size_t{1});
+  }
+  const EventStreamInfo& info = reader->info();
+  const std::size_t channels = info.num_channels ? info.num_channels : seen_channels;
+  const Time t_start = info.t_start ? *info.t_start : first.value_or(Time::zero());
+  const Time t_stop = reader->t_stop() ? *reader->t_stop() : last.value_or(t_start);
   std::cout << "file:        " << file << "\n"
-            << "format:      text events (t,channel" << (info.has_values ? ",value" : "") << "), time unit "
-            << info.time_unit << "\n"
-            << "events:      " << events.size() << "\n"
-            << "channels:    " << events.num_channels() << "\n"
-            << "time span:   " << format_seconds(events.t_start()) << " s to " << format_seconds(events.t_stop())
-            << " s\n";
-  print_rate(events.size(), events.t_stop() - events.t_start(), events.num_channels());
-  std::cout << "timebase:    exact decimal times rounded once to 1/9 ns ticks\n";
+            << "format:      " << format_name(info.format);
+  if (info.format == EventFileFormat::kText) {
+    std::cout << " events (t,channel" << (info.has_values ? ",value" : "") << "), time unit " << info.time_unit;
+  }
+  std::cout << "\n";
+  if (!info.source.empty()) std::cout << "source:      " << info.source << "\n";
+  std::cout << "events:      " << events << "\n"
+            << "channels:    " << channels << "\n"
+            << "time span:   " << format_seconds(t_start) << " s to " << format_seconds(t_stop) << " s\n";
+  print_rate(events, t_stop - t_start, channels);
+  if (info.file_ticks_per_second != 0) {
+    std::cout << "timebase:    " << info.file_ticks_per_second << " ticks per second in the file";
+  } else {
+    std::cout << "timebase:    decimal times rounded once to 1/9 ns ticks";
+  }
+  std::cout << "; largest rounding " << reader->max_rounding_seconds() << " s\n";
+  if (reader->events_dropped() != 0) {
+    std::cout << "dropped:     " << reader->events_dropped() << " events (by the polarity mapping)\n";
+  }
 }
 
 // A Rockpool .npz time series (TSEvent or TSContinuous), with the rounding of its float times.
@@ -160,11 +186,11 @@ int run_info(std::span<const std::string> args) {
     case EventFileFormat::kNative:
       print_native_info(file);
       break;
-    case EventFileFormat::kText:
-      print_text_info(file);
-      break;
     case EventFileFormat::kNpz:
       print_npz_info(file);
+      break;
+    default:
+      print_stream_info(file);
       break;
   }
   return 0;
@@ -175,21 +201,21 @@ int run_convert(std::span<const std::string> args) {
   std::string in, out, to;
   options.add_options()("in", po::value(&in)->required(), "input event file (format recognised by content)")(
       "out", po::value(&out)->required(), "output file; written to a temporary file, then renamed")(
-      "to", po::value(&to), "output format: native or text (default: from OUT's extension, .rpl native, "
-                            ".csv/.txt text)");
+      "to", po::value(&to), "output format: native, text or npz (default: from OUT's extension, .rpl "
+                            "native, .csv/.txt text, .npz npz)");
   po::positional_options_description positional;
   positional.add("in", 1).add("out", 1);
   po::variables_map vm;
-  if (!parse_options(args, "rockpool convert IN OUT [--to native|text]", options, positional, vm)) return 0;
+  if (!parse_options(args, "rockpool convert IN OUT [--to FORMAT]", options, positional, vm)) return 0;
   std::optional<EventFileFormat> format;
   if (vm.count("to")) {
     format = parse_format_name(to);
-    if (!format) throw UsageError("--to must be native or text, not '" + to + "'");
+    if (!format) throw UsageError("--to must name an event format (native, text, npz), not '" + to + "'");
   } else {
     format = format_from_extension(out);
     if (!format) {
       throw UsageError("cannot tell the output format from the name '" + out +
-                       "' (.rpl is native, .csv/.txt text): give --to native|text");
+                       "' (.rpl is native, .csv/.txt text, .npz npz): give --to FORMAT");
     }
   }
   const ConversionResult r = convert_events(in, out, *format);

@@ -109,6 +109,67 @@ TEST_CASE("a constant bias above threshold fires with period tau ln(I/(I - theta
   }
 }
 
+TEST_CASE("an inhibitory input delays a predicted spike to the closed-form crossing, to the tick") {
+  // Bias 1.5 over threshold 1 would fire at 0.02 ln 3 = 21.97 ms. An input of weight w at
+  // t_in adds w ts/(ts - tm) (e^{-s/ts} - e^{-s/tm}), s = t - t_in, to V. Case 1: one
+  // inhibitory input (-0.5) at 10 ms, far from the crossing. Case 2: a small excitatory
+  // input (+0.05) at 21.90 ms, within the window in which the model solves the spike time
+  // exactly, then the inhibitory one at 21.95 ms, which must undo that prediction.
+  struct Input {
+    double t, w;
+  };
+  const std::vector<std::vector<Input>> cases{{{0.010, -0.5}}, {{0.0219, 0.05}, {0.02195, -0.5}}};
+  for (const auto& inputs : cases) {
+    CAPTURE(inputs.size());
+    LifExp::Parameters p;
+    p.tau_mem = 0.02;
+    p.tau_syn = {0.005};
+    p.bias = 1.5;
+    p.threshold = 1.0;
+    std::vector<Time> times;
+    std::vector<Channel> channels;
+    std::vector<Synapse> synapses;
+    for (std::size_t k = 0; k < inputs.size(); ++k) {
+      times.push_back(Time::from_seconds(inputs[k].t));
+      channels.push_back(static_cast<Channel>(k));
+      synapses.push_back({static_cast<NeuronIndex>(k), 0, inputs[k].w, Duration::zero()});
+    }
+    Network net;
+    const NodeId src = net.add("in", std::make_unique<TSEventSource>(
+                                         TSEvent(times, channels, {.num_channels = inputs.size()})));
+    const NodeId lif = net.add("lif", std::make_unique<LifExp>(p, 1));
+    net.connect(src, lif, Projection::from_synapses(inputs.size(), 1, synapses));
+    Simulation sim(std::move(net));
+    SpikeRecorder& spikes = sim.record_spikes(lif);
+    sim.run_until(Time::from_seconds(0.035));
+    // The crossing by hand: V(t) from the closed form, bracketed on a 1 us grid after the
+    // last input and bisected in long double.
+    auto v = [&](long double t) {
+      long double value = 1.5L * (1 - std::exp(-t / 0.02L));
+      for (const Input& in : inputs) {
+        if (t < in.t) continue;
+        const long double s = t - in.t;
+        value += in.w * 0.005L / (0.005L - 0.02L) * (std::exp(-s / 0.005L) - std::exp(-s / 0.02L));
+      }
+      return value - 1.0L;
+    };
+    long double lo = inputs.back().t, hi = lo;
+    while (v(hi) < 0) {
+      lo = hi;
+      hi += 1e-6L;
+    }
+    for (int k = 0; k < 100; ++k) {
+      const long double mid = (lo + hi) / 2;
+      (v(mid) < 0 ? lo : hi) = mid;
+    }
+    const long double crossing = hi * 9e9L;
+    REQUIRE(crossing - std::floor(crossing) > 1e-3);  // not within rounding of a tick edge
+    REQUIRE(spikes.count() >= 1);
+    CHECK(spikes.times()[0].ticks() == static_cast<std::int64_t>(std::ceil(crossing)));
+    CHECK(to_seconds(spikes.times()[0]) > 0.02 * std::log(3.0));  // later than without the input
+  }
+}
+
 TEST_CASE("a bias below threshold never fires") {
   LifExp::Parameters p;
   p.bias = 0.999;
