@@ -347,7 +347,7 @@ void Session::push(InputRef input, Time time, std::uint32_t channel, double valu
   m.arrived.notify_all();
 }
 
-void Session::push_now(InputRef input, std::uint32_t channel) {
+Time Session::push_now(InputRef input, std::uint32_t channel) {
   Impl& m = *impl_;
   std::unique_lock lock(m.mutex);
   const Impl::Input& in = m.input_at(input);
@@ -357,6 +357,7 @@ void Session::push_now(InputRef input, std::uint32_t channel) {
   t = std::max({t, m.horizon, in.last});
   m.accept({input.id, t, channel, 0.0});
   m.arrived.notify_all();
+  return t;
 }
 
 AdvanceResult Session::advance_to(Time t) { return impl_->run_to(t); }
@@ -370,7 +371,7 @@ Time Session::now() const {
 
 Time Session::wall_now() const { return impl_->wall_now_locked(); }
 
-AdvanceResult Session::advance_realtime() {
+AdvanceResult Session::advance_realtime(Time limit) {
   Impl& m = *impl_;
   if (m.options.pacing != Pacing::kRealTime) {
     throw UsageError("advance_realtime needs SessionOptions::pacing = Pacing::kRealTime");
@@ -379,10 +380,10 @@ AdvanceResult Session::advance_realtime() {
   Time target;
   {
     std::lock_guard lock(m.mutex);
-    target = std::max(m.wall_now_locked(), m.horizon);
+    target = std::max(std::min(m.wall_now_locked(), limit), m.horizon);
   }
   AdvanceResult r = m.run_to(target);
-  r.lag = m.wall_now_locked() - r.reached;
+  r.lag = std::max(Duration::zero(), std::min(m.wall_now_locked(), limit) - r.reached);
   std::lock_guard lock(m.mutex);
   m.stats.max_lag = std::max(m.stats.max_lag, r.lag);
   return r;

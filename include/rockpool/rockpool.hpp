@@ -8,6 +8,7 @@
 
 #include "rockpool/checkpoint.hpp"
 #include "rockpool/errors.hpp"
+#include "rockpool/event_reader.hpp"
 #include "rockpool/events.hpp"
 #include "rockpool/export.hpp"
 #include "rockpool/network_builder.hpp"

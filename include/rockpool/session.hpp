@@ -125,8 +125,8 @@ class ROCKPOOL_API Session {
   void push(InputRef input, std::span<const InputEvent> events);
   // A continuous input's channel takes `value` from `time` on (sample-and-hold).
   void push(InputRef input, Time time, std::uint32_t channel, double value);
-  // Real time: a spike stamped with wall_now() (never late).
-  void push_now(InputRef input, std::uint32_t channel);
+  // Real time: a spike stamped with wall_now() (never late); returns the stamp.
+  Time push_now(InputRef input, std::uint32_t channel);
 
   // --- time ----------------------------------------------------------------------------
   // Processes every event before t (after taking the waiting inputs) and sets now() = t,
@@ -137,7 +137,9 @@ class ROCKPOOL_API Session {
   // Real time. wall_now(): the simulated time the wall clock corresponds to (t0 at the
   // first call of run_realtime/advance_realtime or at construction, scaled by `speed`).
   Time wall_now() const;
-  AdvanceResult advance_realtime();
+  // Advances to min(wall_now(), limit) and reports the lag. A replay that pushes an event
+  // at t once the wall clock reaches it advances with limit = t, so t stays pushable.
+  AdvanceResult advance_realtime(Time limit = Time::max());
   // Follows the wall clock until simulated time reaches `until` or stop() is called,
   // sleeping while nothing is due and waking at once when an event is pushed.
   AdvanceResult run_realtime(Time until);
