@@ -1,0 +1,39 @@
+#!/bin/sh
+# The installed library works for a new user: `meson install` into a scratch DESTDIR, then
+# build the out-of-tree examples with their own Makefiles against it through pkg-config
+# (`pkg-config --cflags --libs rockpool`), and run them. Also checks that the shared library
+# exports the public API and nothing of the engine.
+#   installed_library_test.sh <build dir> <source dir>
+set -eu
+build=$1
+source=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+meson install -C "$build" --destdir "$tmp/root" --no-rebuild --quiet >/dev/null
+pc=$(find "$tmp/root" -name rockpool.pc | head -n 1)
+shared=$(find "$tmp/root" -name 'librockpool.so' | head -n 1)
+static=$(find "$tmp/root" -name 'librockpool.a' | head -n 1)
+test -n "$pc" || { echo "rockpool.pc not installed"; exit 1; }
+test -n "$shared" || { echo "librockpool.so not installed"; exit 1; }
+test -n "$static" || { echo "librockpool.a not installed"; exit 1; }
+test -f "$(dirname "$(find "$tmp/root" -name rockpool.hpp | head -n 1)")/session.hpp" || { echo "headers not installed"; exit 1; }
+
+# Only the public API is exported: Session yes, the engine's Simulation and models no.
+nm -DC --defined-only "$shared" | grep -q 'rockpool::Session::advance_to' || { echo "Session not exported"; exit 1; }
+if nm -DC --defined-only "$shared" | grep -E 'rockpool::(Simulation|LifExp|Network|Scheduler)::' ; then
+  echo "internal symbols are exported"; exit 1
+fi
+
+# pkg-config finds the scratch install: the .pc file's directory, paths under the sysroot.
+export PKG_CONFIG_PATH="$(dirname "$pc")"
+export PKG_CONFIG_SYSROOT_DIR="$tmp/root"
+export LD_LIBRARY_PATH="$(dirname "$shared")"
+for example in closed_loop replay; do
+  mkdir -p "$tmp/$example"
+  cp "$source/examples/$example/$example.cpp" "$source/examples/$example/Makefile" "$tmp/$example/"
+  make -s -C "$tmp/$example" CXX="${CXX_FOR_TEST:-g++}" CXXFLAGS="-O0 -Wall -Wextra -Werror"
+done
+"$tmp/closed_loop/closed_loop" 0.05
+"$tmp/replay/replay" "$source/examples/replay/sample_events.csv" 10
+echo "installed library: OK"
