@@ -62,6 +62,7 @@ struct Session::Impl {
   mutable std::mutex out_mutex;
   std::deque<OutputSpike> queue;
   bool overflowed = false;  // a spike arrived at a full queue during this advance
+  bool advancing = false;   // owner thread: inside run_to (callbacks may run)
 
   Time wall_now_locked() const {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -110,6 +111,12 @@ struct Session::Impl {
       if (options.overflow == Overflow::kError) {
         throw QueueOverflow("input: " + std::to_string(buffered) + " events wait in the session (capacity " +
                             std::to_string(options.input_capacity) + "); advance the session or raise input_capacity");
+      }
+      if (std::this_thread::get_id() == owner && advancing) {
+        throw QueueOverflow("input: " + std::to_string(buffered) + " events wait (capacity " +
+                            std::to_string(options.input_capacity) +
+                            ") and this push comes from an output callback, which cannot advance the session "
+                            "to make room; raise input_capacity");
       }
       if (std::this_thread::get_id() == owner) {
         // This thread is the one that advances: nobody else will make room, so simulate up
@@ -194,6 +201,7 @@ struct Session::Impl {
   }
 
   AdvanceResult run_to(Time target) {
+    if (advancing) throw UsageError("a session cannot be advanced from its own output callback");
     if (target < sim->now()) {
       throw TimeOrderError("advance_to", "target " + format_seconds(target) + " s lies before the simulation's time " +
                                              format_seconds(sim->now()) + " s");
@@ -206,7 +214,15 @@ struct Session::Impl {
       return {sim->now(), false, Duration::zero()};
     }
     drain(target);
-    const bool complete = sim->run_until(target);
+    advancing = true;
+    bool complete = false;
+    try {
+      complete = sim->run_until(target);
+    } catch (...) {
+      advancing = false;
+      throw;
+    }
+    advancing = false;
     settle();
     AdvanceResult r{sim->now(), complete, Duration::zero()};
     bool overflow = false;

@@ -234,6 +234,13 @@ TEST_CASE("Session: named errors for bad pushes and advances") {
     CHECK_THROWS_AS(s.observe("nope"), OutOfRange);
     CHECK_THROWS_AS(s.advance_realtime(), UsageError);
   }
+  SUBCASE("advancing from the output callback") {
+    s.observe("input");  // its spikes come out as they are emitted
+    s.on_output([&](const OutputSpike&) { s.advance_to(s.now() + milliseconds(1)); });
+    s.push(t + milliseconds(1), 0);
+    s.push(t + milliseconds(1), 1);
+    CHECK_THROWS_AS(s.advance_to(t + milliseconds(50)), UsageError);
+  }
 }
 
 TEST_CASE("Session: overflow errors instead of back-pressure; nothing is dropped") {
