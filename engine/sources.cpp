@@ -1,9 +1,10 @@
 #include "engine/sources.hpp"
-#include "engine/checkpoint.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
+
+#include "engine/checkpoint.hpp"
 
 namespace rockpool {
 

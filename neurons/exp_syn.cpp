@@ -1,7 +1,7 @@
 #include "neurons/exp_syn.hpp"
 
-#include "neurons/parameter_checks.hpp"
 #include "engine/checkpoint.hpp"
+#include "neurons/parameter_checks.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -4,8 +4,8 @@
 #include <limits>
 #include <string>
 
-#include "neurons/threshold_crossing.hpp"
 #include "engine/checkpoint.hpp"
+#include "neurons/threshold_crossing.hpp"
 
 namespace rockpool {
 namespace {

@@ -1,5 +1,4 @@
 #include "neurons/lif_exp_clocked.hpp"
-#include "engine/checkpoint.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -7,6 +6,8 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+
+#include "engine/checkpoint.hpp"
 
 namespace rockpool {
 

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <string>
 
-#include "engine/random.hpp"
 #include "engine/checkpoint.hpp"
+#include "engine/random.hpp"
 
 namespace rockpool {
 namespace {
