@@ -29,10 +29,13 @@ fi
 export PKG_CONFIG_PATH="$(dirname "$pc")"
 export PKG_CONFIG_SYSROOT_DIR="$tmp/root"
 export LD_LIBRARY_PATH="$(dirname "$shared")"
+# A sanitizer build's library needs the sanitizer runtimes first in the program too.
+flags="-O0 -Wall -Wextra -Werror"
+if readelf -d "$shared" | grep -q 'libasan'; then flags="$flags -fsanitize=address,undefined"; fi
 for example in closed_loop replay; do
   mkdir -p "$tmp/$example"
   cp "$source/examples/$example/$example.cpp" "$source/examples/$example/Makefile" "$tmp/$example/"
-  make -s -C "$tmp/$example" CXX="${CXX_FOR_TEST:-g++}" CXXFLAGS="-O0 -Wall -Wextra -Werror"
+  make -s -C "$tmp/$example" CXX="${CXX_FOR_TEST:-g++}" CXXFLAGS="$flags"
 done
 "$tmp/closed_loop/closed_loop" 0.05
 "$tmp/replay/replay" "$source/examples/replay/sample_events.csv" 10
