@@ -521,6 +521,10 @@ void restore_payload(Session::Impl& m, std::span<const std::byte> payload, const
     std::lock_guard lock(m.mutex);
     m.horizon = horizon;
     m.stats = stats;
+    // Real time resumes where the checkpoint was: the wall clock maps to `horizon` now.
+    m.wall_start = std::chrono::steady_clock::now() -
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       std::chrono::duration<double>(to_seconds(horizon - m.options.t0) / m.options.speed));
     for (std::size_t k = 0; k < inputs; ++k) m.inputs[k].last = last[k];
     m.inbox = std::move(inbox);
   }

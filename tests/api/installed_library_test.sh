@@ -37,6 +37,6 @@ for example in closed_loop replay; do
   cp "$source/examples/$example/$example.cpp" "$source/examples/$example/Makefile" "$tmp/$example/"
   make -s -C "$tmp/$example" CXX="${CXX_FOR_TEST:-g++}" CXXFLAGS="$flags"
 done
-"$tmp/closed_loop/closed_loop" 0.05
+"$tmp/closed_loop/closed_loop" 0.1
 "$tmp/replay/replay" "$source/examples/replay/sample_events.csv" 10
 echo "installed library: OK"
