@@ -27,12 +27,6 @@ std::uint32_t crc32_of(std::span<const std::byte> bytes) {
 }
 
 template <class T>
-void append(std::vector<std::byte>& out, const T& value) {
-  const auto* p = reinterpret_cast<const std::byte*>(&value);
-  out.insert(out.end(), p, p + sizeof(T));
-}
-
-template <class T>
 T read_at(std::span<const std::byte> bytes, std::size_t offset) {
   T value;
   std::memcpy(&value, bytes.data() + offset, sizeof(T));
@@ -42,14 +36,17 @@ T read_at(std::span<const std::byte> bytes, std::size_t offset) {
 }  // namespace
 
 std::vector<std::byte> seal_checkpoint(std::span<const std::byte> payload) {
-  std::vector<std::byte> out;
-  out.reserve(kHeaderSize + payload.size() + kTrailerSize);
-  const auto* magic = reinterpret_cast<const std::byte*>(kMagic);
-  out.insert(out.end(), magic, magic + sizeof(kMagic));
-  append<std::uint32_t>(out, kCheckpointVersion);
-  append<std::uint64_t>(out, payload.size());
-  out.insert(out.end(), payload.begin(), payload.end());
-  append<std::uint32_t>(out, crc32_of(payload));
+  // Sized once and filled with memcpy (g++ 12 misreports vector<byte>::insert as an overflow).
+  std::vector<std::byte> out(kHeaderSize + payload.size() + kTrailerSize);
+  const std::uint32_t version = kCheckpointVersion;
+  const std::uint64_t length = payload.size();
+  const std::uint32_t crc = crc32_of(payload);
+  std::byte* p = out.data();
+  std::memcpy(p, kMagic, sizeof(kMagic));
+  std::memcpy(p + sizeof(kMagic), &version, sizeof(version));
+  std::memcpy(p + sizeof(kMagic) + 4, &length, sizeof(length));
+  if (!payload.empty()) std::memcpy(p + kHeaderSize, payload.data(), payload.size());
+  std::memcpy(p + kHeaderSize + payload.size(), &crc, sizeof(crc));
   return out;
 }
 

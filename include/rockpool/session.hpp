@@ -29,10 +29,11 @@
 // early (complete = false) until the queue is drained; kError — the push or advance throws
 // QueueOverflow. Nothing is ever dropped silently.
 //
-// Threads. push, push_now, wall_now, stop and the output queue's pop/poll may be called
-// from any thread. Everything else — advance_to, run_realtime, observe, on_output,
-// checkpoints — belongs to one thread at a time (the one that created the session, unless
-// it hands the session over); callbacks run on the thread that advances.
+// Threads. push, push_now, wall_now, now, stop, stats and the output queue's pop/poll may
+// be called from any thread. Everything else — advance_to, run_realtime, observe,
+// on_output, checkpoints — belongs to one thread at a time; callbacks run on the thread
+// that advances and may push, but not advance. For back-pressure, "the session's own
+// thread" is the one that constructed it.
 //
 // Errors: rockpool::Error subclasses (errors.hpp), with a message naming the input,
 // channel or time.
