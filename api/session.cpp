@@ -63,6 +63,7 @@ struct Session::Impl {
   std::deque<OutputSpike> queue;
   bool overflowed = false;  // a spike arrived at a full queue during this advance
   bool advancing = false;   // owner thread: inside run_to (callbacks may run)
+  std::uint64_t delivered = 0;  // owner thread: outputs so far (copied into stats by settle)
 
   Time wall_now_locked() const {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -176,6 +177,7 @@ struct Session::Impl {
     }
     buffered = waiting;
     stats.events = sim->stats().events;
+    stats.outputs = delivered;
     room.notify_all();
   }
 
@@ -183,7 +185,7 @@ struct Session::Impl {
     const std::int32_t output = output_of_node[node];
     if (output < 0) return;
     const OutputSpike s{static_cast<std::uint32_t>(output), neuron, t};
-    ++stats.outputs;
+    ++delivered;
     if (callback) {
       callback(s);
       return;
@@ -381,8 +383,10 @@ AdvanceResult Session::advance_to(Time t) { return impl_->run_to(t); }
 AdvanceResult Session::advance_by(Duration d) { return impl_->run_to(now() + d); }
 
 Time Session::now() const {
+  // The horizon is never behind the simulation (it is the largest advance target), and
+  // unlike the simulation's clock it may be read while another thread advances.
   std::lock_guard lock(impl_->mutex);
-  return std::max(impl_->horizon, impl_->sim->now());
+  return impl_->horizon;
 }
 
 Time Session::wall_now() const { return impl_->wall_now_locked(); }
@@ -521,6 +525,7 @@ void restore_payload(Session::Impl& m, std::span<const std::byte> payload, const
     std::lock_guard lock(m.mutex);
     m.horizon = horizon;
     m.stats = stats;
+    m.delivered = stats.outputs;
     // Real time resumes where the checkpoint was: the wall clock maps to `horizon` now.
     m.wall_start = std::chrono::steady_clock::now() -
                    std::chrono::duration_cast<std::chrono::steady_clock::duration>(
