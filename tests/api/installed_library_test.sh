@@ -1,8 +1,9 @@
 #!/bin/sh
 # The installed library works for a new user: `meson install` into a scratch DESTDIR, then
 # build the out-of-tree examples with their own Makefiles against it through pkg-config
-# (`pkg-config --cflags --libs rockpool`), and run them. Also checks that the shared library
-# exports the public API and nothing of the engine.
+# (`pkg-config --cflags --libs rockpool`) and run them, and the closed-loop program as
+# doc/api.md prints it. Also checks that the shared library exports the public API and
+# nothing of the engine.
 #   installed_library_test.sh <build dir> <source dir>
 set -eu
 build=$1
@@ -37,6 +38,14 @@ for example in closed_loop replay; do
   cp "$source/examples/$example/$example.cpp" "$source/examples/$example/Makefile" "$tmp/$example/"
   make -s -C "$tmp/$example" CXX="${CXX_FOR_TEST:-g++}" CXXFLAGS="$flags"
 done
+# And the closed-loop program as doc/api.md shows it, linked the way the guide says.
+awk '/^## A closed loop/ { section = 1 } section && /^```cpp/ { code = 1; next } code && /^```/ { exit } code' \
+  "$source/doc/api.md" > "$tmp/doc_example.cpp"
+test -s "$tmp/doc_example.cpp" || { echo "no closed-loop code in doc/api.md"; exit 1; }
+# shellcheck disable=SC2046
+${CXX_FOR_TEST:-g++} -std=c++20 $flags "$tmp/doc_example.cpp" -o "$tmp/doc_example" $(pkg-config --cflags --libs rockpool)
+
 "$tmp/closed_loop/closed_loop" 0.1
+"$tmp/doc_example" 0.1
 "$tmp/replay/replay" "$source/examples/replay/sample_events.csv" 10
 echo "installed library: OK"
