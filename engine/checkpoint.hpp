@@ -49,6 +49,7 @@ class StateWriter {
     requires std::is_trivially_copyable_v<T>
   void put_array(std::span<const T> values) {
     put<std::uint64_t>(values.size());
+    if (values.empty()) return;
     const auto* p = reinterpret_cast<const std::byte*>(values.data());
     bytes_.insert(bytes_.end(), p, p + values.size_bytes());
   }
@@ -86,7 +87,7 @@ class StateReader {
       fail(std::string(what) + ": length " + std::to_string(n) + " runs past the end");
     }
     values.resize(n);
-    std::memcpy(values.data(), bytes_.data() + pos_, n * sizeof(T));
+    if (n > 0) std::memcpy(values.data(), bytes_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
   }
   // Reads an array that must have exactly values.size() elements, in place (no
@@ -100,7 +101,7 @@ class StateReader {
            " expected (a different network?)");
     }
     need(n * sizeof(T), what);
-    std::memcpy(values.data(), bytes_.data() + pos_, n * sizeof(T));
+    if (n > 0) std::memcpy(values.data(), bytes_.data() + pos_, n * sizeof(T));
     pos_ += n * sizeof(T);
   }
   template <class T>
