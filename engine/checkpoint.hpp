@@ -9,7 +9,7 @@
 // which is checked by a fingerprint of the network's structure (names, types, sizes,
 // projections), so restoring into a different network is a CheckpointError, not garbage.
 //
-// StateWriter/StateReader are a plain little-endian byte stream of fixed-width values and
+// StateWriter/StateReader are a plain byte stream (native byte order: little-endian on our targets) of fixed-width values and
 // length-prefixed arrays; the reader checks every length, so a truncated or mismatched
 // state is a CheckpointError naming what was being read, never an overrun.
 //
