@@ -9,9 +9,10 @@
 // which is checked by a fingerprint of the network's structure (names, types, sizes,
 // projections), so restoring into a different network is a CheckpointError, not garbage.
 //
-// StateWriter/StateReader are a plain byte stream (native byte order: little-endian on our targets) of fixed-width values and
-// length-prefixed arrays; the reader checks every length, so a truncated or mismatched
-// state is a CheckpointError naming what was being read, never an overrun.
+// StateWriter/StateReader are a plain byte stream (native byte order: little-endian on our
+// targets) of fixed-width values and length-prefixed arrays; the reader checks every
+// length, so a truncated or mismatched state is a CheckpointError naming what was being
+// read, never an overrun.
 //
 //   void LifExp::save_state(StateWriter& out) const { out.put(t_ref_); out.put_array(m_tilde_); ... }
 //   void LifExp::restore_state(StateReader& in) { t_ref_ = in.get<std::int64_t>(); in.get_array(m_tilde_, "m_tilde"); ... }
