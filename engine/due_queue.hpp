@@ -56,6 +56,12 @@ class DueQueue {
   }
 
   void pop() { remove_at(0); }
+  // Checkpoints: visits the entries in heap-array order (re-setting them in that order
+  // rebuilds the same array).
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    for (const Entry& e : heap_) visit(e);
+  }
 
  private:
   static constexpr std::uint32_t kAbsent = std::numeric_limits<std::uint32_t>::max();

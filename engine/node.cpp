@@ -18,4 +18,12 @@ double Node::state(std::size_t variable, NeuronIndex, Time) const {
                                          std::to_string(variable));
 }
 
+void Node::save_state(StateWriter&) const {
+  throw CheckpointError("of node '" + name() + "'", std::string(type_name()) + " does not support checkpoints");
+}
+
+void Node::restore_state(StateReader&) {
+  throw CheckpointError("of node '" + name() + "'", std::string(type_name()) + " does not support checkpoints");
+}
+
 }  // namespace rockpool

@@ -22,6 +22,9 @@
 
 namespace rockpool {
 
+class StateWriter;  // engine/checkpoint.hpp
+class StateReader;
+
 enum class Signal : std::uint8_t { kNone, kSpikes, kContinuous };
 std::string_view signal_name(Signal s);
 
@@ -47,6 +50,13 @@ class Node {
   // without changing any state (so recording never changes a run). Pre: t is not earlier
   // than the last event the unit received.
   virtual double state(std::size_t variable, NeuronIndex i, Time t) const;
+
+  // Checkpoints (engine/checkpoint.hpp): save_state writes everything about the node that
+  // a run changes (not its parameters); restore_state reads it back into an identically
+  // built node, after which the node continues exactly as the saved one would have.
+  // The defaults throw CheckpointError "<type> does not support checkpoints".
+  virtual void save_state(StateWriter& out) const;
+  virtual void restore_state(StateReader& in);
 
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }

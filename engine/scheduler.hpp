@@ -59,6 +59,16 @@ class Scheduler {
   // Number of events pushed so far (for statistics and checkpoints).
   std::uint64_t pushed() const { return next_seq_; }
 
+  // Checkpoints: visit every pending event (in heap order, not pop order); put one back
+  // with the sequence number it had; continue numbering after `pushed`.
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    for (const Event& e : heap_) visit(e);
+  }
+  Handle restore(const Event& event) { return heap_.push(event); }
+  void set_pushed(std::uint64_t pushed) { next_seq_ = pushed; }
+  void clear() { heap_.clear(); }
+
  private:
   Heap heap_;
   std::uint64_t next_seq_ = 0;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <string>
 
+#include "engine/checkpoint.hpp"
 #include "engine/clocked_layer.hpp"
 #include "engine/due_queue.hpp"
 #include "engine/source.hpp"
@@ -30,6 +31,7 @@ struct Simulation::NodeRuntime {
   bool own_bin = false;        // the layer accumulates its own input
   bool lists_spikes = false;   // the layer reports spikes through step_spikes()
   std::int64_t tick = 0;  // index of the next tick: t0 + tick * dt
+  bool source_pending = false;  // spike source: its next spike is in the scheduler
   std::vector<std::uint32_t> spike_recorders;
 };
 
@@ -307,6 +309,7 @@ void Simulation::schedule_next_source(NodeId node, Time after) {
                                                       std::to_string(n.size_out()) + " channels");
   }
   queue_.push({spike->time, EventKind::kSource, node, spike->channel, 0, 0});
+  nodes_[node].source_pending = true;
 }
 
 void Simulation::schedule_sample(std::uint32_t recorder) {
@@ -345,6 +348,7 @@ void Simulation::dispatch(const Event& e) {
     }
     case EventKind::kDelivery: deliver(e); break;
     case EventKind::kSource:
+      nodes_[e.target].source_pending = false;
       emit(e.target, e.index, e.time);
       schedule_next_source(e.target, e.time);
       break;
@@ -389,6 +393,208 @@ bool Simulation::run_until(Time t) {
   now_ = t;
   if (on_progress_) on_progress_(now_, t, stats_);
   return true;
+}
+
+void Simulation::wake_source(NodeId node) {
+  NodeRuntime& rt = nodes_.at(node);
+  if (!rt.source) throw InvalidArgument("wake_source", "node '" + network_.node(node).name() + "' is not a spike source");
+  if (!started_) return;  // start() will ask it
+  if (!rt.source_pending) schedule_next_source(node, now_);
+}
+
+namespace {
+
+// FNV-1a, 64 bit: a fingerprint to tell networks apart, not a cryptographic hash.
+class Fingerprint {
+ public:
+  template <class T>
+  void add(const T& value) {
+    const auto* p = reinterpret_cast<const unsigned char*>(&value);
+    for (std::size_t k = 0; k < sizeof(T); ++k) hash_ = (hash_ ^ p[k]) * 0x100000001b3ULL;
+  }
+  void add(std::string_view s) {
+    add<std::uint64_t>(s.size());
+    for (char c : s) add(c);
+  }
+  std::uint64_t value() const { return hash_; }
+
+ private:
+  std::uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+void put_event(StateWriter& out, const Event& e) {
+  out.put(e.time);
+  out.put(static_cast<std::uint8_t>(e.kind));
+  out.put(e.target);
+  out.put(e.index);
+  out.put(e.aux);
+  out.put(e.seq);
+}
+
+}  // namespace
+
+std::uint64_t Simulation::network_fingerprint() const {
+  Fingerprint f;
+  f.add<std::uint64_t>(network_.num_nodes());
+  for (NodeId id = 0; id < network_.num_nodes(); ++id) {
+    const Node& n = network_.node(id);
+    f.add(std::string_view(n.name()));
+    f.add(n.type_name());
+    f.add<std::uint64_t>(n.size_in());
+    f.add<std::uint64_t>(n.size_out());
+    f.add(n.input_signal());
+    f.add(n.output_signal());
+  }
+  f.add<std::uint64_t>(network_.num_projections());
+  for (ProjectionId p = 0; p < network_.num_projections(); ++p) {
+    const Projection& proj = network_.projection(p);
+    f.add(network_.ends(p).pre);
+    f.add(network_.ends(p).post);
+    f.add(proj.port());
+    f.add<std::uint64_t>(proj.num_pre());
+    f.add<std::uint64_t>(proj.num_post());
+    const std::uint32_t groups = proj.groups_begin(static_cast<NeuronIndex>(proj.num_pre()));
+    for (std::uint32_t g = 0; g < groups; ++g) {
+      f.add(proj.group_delay(g).ticks());
+      for (NeuronIndex t : proj.group_targets(g)) f.add(t);
+      for (double w : proj.group_weights(g)) f.add(w);
+    }
+  }
+  return f.value();
+}
+
+void Simulation::save_state(StateWriter& out) const {
+  out.put(network_fingerprint());
+  out.put(t0_);
+  out.put(now_);
+  out.put<std::uint8_t>(started_);
+  out.put(stats_);
+  // Pending events in pop order, so equal states give equal bytes.
+  std::vector<Event> events;
+  events.reserve(queue_.size());
+  queue_.for_each([&](const Event& e) { events.push_back(e); });
+  std::sort(events.begin(), events.end(), [](const Event& a, const Event& b) { return earlier(a, b); });
+  out.put(queue_.pushed());
+  out.put<std::uint64_t>(events.size());
+  for (const Event& e : events) put_event(out, e);
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    const Node& node = network_.node(id);
+    const NodeRuntime& rt = nodes_[id];
+    out.put_string(node.name());
+    StateWriter own;
+    node.save_state(own);
+    out.put_array(own.bytes());
+    if (rt.population) {
+      // The due queue's heap array; re-inserting it in this order rebuilds the same heap.
+      std::vector<DueQueue::Entry> due;
+      rt.due.for_each([&](DueQueue::Entry e) { due.push_back(e); });
+      out.put<std::uint64_t>(due.size());
+      for (const auto& e : due) {
+        out.put(e.time);
+        out.put(e.neuron);
+      }
+    } else if (rt.layer) {
+      out.put(rt.tick);
+      out.put_array(rt.input);
+      out.put_array(rt.output);
+    } else if (rt.source) {
+      out.put<std::uint8_t>(rt.source_pending);
+    }
+  }
+  out.put<std::uint64_t>(recorder_runtime_.size());
+  for (const RecorderRuntime& r : recorder_runtime_) {
+    out.put(r.k);
+    out.put<std::uint64_t>(r.cursor);
+  }
+}
+
+void Simulation::restore_state(StateReader& in) {
+  const auto fingerprint = in.get<std::uint64_t>("network fingerprint");
+  if (fingerprint != network_fingerprint()) {
+    in.fail("it was saved from a different network (names, types, sizes, weights or delays differ)");
+  }
+  const Time t0 = in.get<Time>("t0");
+  const Time now = in.get<Time>("now");
+  const bool was_started = in.get<std::uint8_t>("started") != 0;
+  const RunStats stats = in.get<RunStats>("statistics");
+  // Set the models up as a run does (clocked layers hand out their accumulators at start),
+  // then replace everything a run changed.
+  t0_ = t0;
+  if (!started_) start();
+  queue_.clear();
+  for (NodeRuntime& rt : nodes_) {
+    rt.has_handle = false;
+    rt.source_pending = false;
+  }
+  now_ = now;
+  stats_ = stats;
+  stop_requested_ = false;
+  const auto pushed = in.get<std::uint64_t>("event count");
+  const auto pending = in.get<std::uint64_t>("pending events");
+  for (std::uint64_t k = 0; k < pending; ++k) {
+    Event e;
+    e.time = in.get<Time>("event time");
+    const auto kind = in.get<std::uint8_t>("event kind");
+    if (kind > static_cast<std::uint8_t>(EventKind::kRecord)) in.fail("unknown event kind " + std::to_string(kind));
+    e.kind = static_cast<EventKind>(kind);
+    e.target = in.get<std::uint32_t>("event target");
+    e.index = in.get<std::uint32_t>("event index");
+    e.aux = in.get<std::uint32_t>("event aux");
+    e.seq = in.get<std::uint64_t>("event sequence");
+    const bool projection_target = e.kind == EventKind::kDelivery;
+    const bool recorder_target = e.kind == EventKind::kRecord;
+    const std::size_t limit =
+        projection_target ? network_.num_projections() : recorder_target ? state_recorders_.size() : nodes_.size();
+    const std::uint32_t checked = e.kind == EventKind::kClockTick ? e.aux : e.target;
+    if (checked >= limit) {
+      in.fail("event " + std::to_string(k) + " refers to target " + std::to_string(checked) + " of " +
+              std::to_string(limit) + (recorder_target ? " (are the same state recorders attached?)" : ""));
+    }
+    const Scheduler::Handle h = queue_.restore(e);
+    if (e.kind == EventKind::kThreshold) {
+      nodes_[e.target].handle = h;
+      nodes_[e.target].has_handle = true;
+    }
+  }
+  queue_.set_pushed(pushed);
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    Node& node = network_.node(id);
+    NodeRuntime& rt = nodes_[id];
+    const std::string name = in.get_string("node name");
+    if (name != node.name()) in.fail("node " + std::to_string(id) + " is '" + name + "', expected '" + node.name() + "'");
+    std::vector<std::byte> own;
+    in.get_array(own, "state of node '" + name + "'");
+    StateReader node_in(own, in.where());
+    node.restore_state(node_in);
+    if (!node_in.at_end()) in.fail("state of node '" + name + "' has bytes left over");
+    if (rt.population) {
+      rt.due = DueQueue(node.size_out());
+      const auto n = in.get<std::uint64_t>("due times");
+      for (std::uint64_t k = 0; k < n; ++k) {
+        const auto t = in.get<std::int64_t>("due time");
+        const auto neuron = in.get<std::uint32_t>("due neuron");
+        if (neuron >= node.size_out()) in.fail("due neuron " + std::to_string(neuron) + " out of range");
+        rt.due.set(neuron, t);
+      }
+    } else if (rt.layer) {
+      rt.tick = in.get<std::int64_t>("tick");
+      in.get_exact(rt.input, "bin of '" + name + "'");
+      in.get_exact(rt.output, "output of '" + name + "'");
+    } else if (rt.source) {
+      rt.source_pending = in.get<std::uint8_t>("source pending") != 0;
+    }
+  }
+  const auto recorders = in.get<std::uint64_t>("state recorders");
+  if (recorders != recorder_runtime_.size()) {
+    in.fail(std::to_string(recorders) + " state recorders saved, " + std::to_string(recorder_runtime_.size()) +
+            " attached");
+  }
+  for (RecorderRuntime& r : recorder_runtime_) {
+    r.k = in.get<std::int64_t>("recorder step");
+    r.cursor = in.get<std::uint64_t>("recorder cursor");
+  }
+  // A checkpoint taken before the first run holds no events: the next run starts afresh.
+  if (!was_started) started_ = false;
 }
 
 }  // namespace rockpool

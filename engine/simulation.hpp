@@ -32,6 +32,8 @@ namespace rockpool {
 class ClockedLayer;
 class SpikeSource;
 class ContinuousSource;
+class StateWriter;
+class StateReader;
 
 struct RunStats {
   std::uint64_t events = 0;            // scheduler events processed
@@ -80,10 +82,32 @@ class Simulation {
   // Processes the single earliest event; false if none is pending.
   bool step();
 
+  // Streaming input (api/stream_source.hpp): tells the simulation that spike source `node`,
+  // which may have reported exhaustion before, may have a next spike now. Does nothing if
+  // the source already has its spike pending. Pre: that spike is not before now().
+  void wake_source(NodeId node);
+
+  // Checkpoints (engine/checkpoint.hpp). save_state writes the whole run state: time and
+  // statistics, every pending event with its sequence number (in-flight delayed spikes,
+  // clock ticks, source spikes), the populations' due times, the clocked layers' bins and
+  // tick counts, and every node's own state (Node::save_state; CheckpointError for a node
+  // that does not support it). restore_state reads it into a simulation of an identically
+  // built network with the same state recorders (before or after its first run): from then
+  // on it runs exactly, bit for bit, as the saved one would have. CheckpointError if the
+  // network's fingerprint differs or the state does not fit.
+  void save_state(StateWriter& out) const;
+  void restore_state(StateReader& in);
+  // A hash of the network's structure: node names, types, sizes, signals, and each
+  // projection's ends, port, targets, weights and delays.
+  std::uint64_t network_fingerprint() const;
+
   Time now() const { return now_; }
   Time t0() const { return t0_; }
   const RunStats& stats() const { return stats_; }
   std::size_t pending_events() const { return queue_.size(); }
+  // The time of the earliest pending event (Time::max() if none; before the first run,
+  // the start time t0).
+  Time next_event_time() const { return !started_ ? t0_ : queue_.empty() ? Time::max() : queue_.top().time; }
 
  private:
   struct NodeRuntime;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <string>
 
+#include "engine/checkpoint.hpp"
+
 namespace rockpool {
 
 PoissonSource::PoissonSource(std::size_t channels, double rate_hz, std::uint64_t seed)
@@ -84,5 +86,50 @@ void TSContinuousSource::sample(Time t, std::span<double> out) const {
   const std::vector<double> values = series_(t);
   std::copy(values.begin(), values.end(), out.begin());
 }
+
+// Checkpoints: the RNG counter and clock, the position in the pattern, the cursor. The
+// spike a source has already handed out is a pending event, saved by the simulation.
+void PoissonSource::save_state(StateWriter& out) const {
+  out.put(drawn_);
+  out.put(now_);
+}
+
+void PoissonSource::restore_state(StateReader& in) {
+  drawn_ = in.get<std::uint64_t>("PoissonSource draws");
+  now_ = in.get<Time>("PoissonSource time");
+}
+
+void RegularSource::save_state(StateWriter& out) const {
+  out.put(t0_);
+  out.put(k_);
+  out.put<std::uint64_t>(channel_);
+}
+
+void RegularSource::restore_state(StateReader& in) {
+  t0_ = in.get<Time>("RegularSource t0");
+  k_ = in.get<std::int64_t>("RegularSource period count");
+  channel_ = in.get<std::uint64_t>("RegularSource channel");
+  if (channel_ >= channels_) in.fail("RegularSource channel out of range");
+}
+
+void TSEventSource::save_state(StateWriter& out) const {
+  out.put<std::uint64_t>(events_.size());
+  out.put<std::uint64_t>(cursor_);
+}
+
+void TSEventSource::restore_state(StateReader& in) {
+  const auto size = in.get<std::uint64_t>("TSEventSource size");
+  if (size != events_.size()) {
+    in.fail("TSEventSource holds " + std::to_string(events_.size()) + " events, the checkpoint's had " +
+            std::to_string(size));
+  }
+  cursor_ = in.get<std::uint64_t>("TSEventSource cursor");
+  if (cursor_ > events_.size()) in.fail("TSEventSource cursor out of range");
+}
+
+// A time series source has no run state: it is sampled, never advanced.
+void TSContinuousSource::save_state(StateWriter&) const {}
+
+void TSContinuousSource::restore_state(StateReader&) {}
 
 }  // namespace rockpool

@@ -29,6 +29,8 @@ class PoissonSource final : public SpikeSource {
   std::size_t size_out() const override { return rates_.size(); }
   void start(Time t0) override;
   std::optional<SourceSpike> next() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   std::vector<double> rates_;
@@ -48,6 +50,8 @@ class RegularSource final : public SpikeSource {
   std::size_t size_out() const override { return channels_; }
   void start(Time t0) override;
   std::optional<SourceSpike> next() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   std::size_t channels_;
@@ -67,6 +71,8 @@ class TSEventSource final : public SpikeSource {
   std::size_t size_out() const override { return events_.num_channels(); }
   void start(Time t0) override;
   std::optional<SourceSpike> next() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   TSEvent events_;
@@ -81,6 +87,8 @@ class TSContinuousSource final : public ContinuousSource {
   std::string_view type_name() const override { return "TSContinuousSource"; }
   std::size_t size_out() const override { return series_.num_channels(); }
   void sample(Time t, std::span<double> out) const override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   TSContinuous series_;

@@ -1,5 +1,6 @@
 #include "neurons/exp_syn.hpp"
 
+#include "engine/checkpoint.hpp"
 #include "neurons/parameter_checks.hpp"
 
 #include <algorithm>
@@ -144,6 +145,22 @@ void ExpSynExact::receive(Time t, std::uint32_t port, std::span<const NeuronInde
 bool ExpSynExact::on_due(Time /*t*/, NeuronIndex /*i*/, PredictionList& /*changed*/) {
   assert(false && "ExpSynExact never sets a due time");
   return false;
+}
+
+void ExpSynClocked::save_state(StateWriter& out) const { out.put_array(isyn_); }
+
+void ExpSynClocked::restore_state(StateReader& in) { in.get_exact(isyn_, "ExpSynClocked isyn"); }
+
+void ExpSynExact::save_state(StateWriter& out) const {
+  out.put(t_ref_);
+  out.put(renormalize_after_);
+  out.put_array(i_tilde_);
+}
+
+void ExpSynExact::restore_state(StateReader& in) {
+  t_ref_ = in.get<std::int64_t>("ExpSynExact t_ref");
+  renormalize_after_ = in.get<std::int64_t>("ExpSynExact renormalize_after");
+  in.get_exact(i_tilde_, "ExpSynExact i_tilde");
 }
 
 }  // namespace rockpool

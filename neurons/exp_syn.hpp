@@ -71,6 +71,8 @@ class ExpSynClocked final : public ClockedLayer {
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
 
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   // input: the summed weights of the spikes of the bin, per input channel.
   void step(std::span<const double> input, std::span<double> output) override;
 
@@ -104,6 +106,8 @@ class ExpSynExact final : public Population {
   void receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets, std::span<const double> weights,
                PredictionList& changed) override;
   bool on_due(Time t, NeuronIndex i, PredictionList& changed) override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   // I_j(t) at t >= t_ref_, from the modal value.

@@ -4,6 +4,7 @@
 #include <limits>
 #include <string>
 
+#include "engine/checkpoint.hpp"
 #include "neurons/threshold_crossing.hpp"
 
 namespace rockpool {
@@ -323,6 +324,30 @@ bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   store(i, n);
   set_due(i, next_due(n, t.ticks()), changed);
   return true;
+}
+
+// Checkpoints: the modal state, clocks and due times; the derived constants are rebuilt by
+// the constructor of the identically built population the state is restored into.
+void LifExp::save_state(StateWriter& out) const {
+  out.put(t_ref_);
+  out.put(renormalize_after_);
+  out.put_array(m_tilde_);
+  out.put_array(i_tilde_);
+  out.put_array(last_);
+  out.put_array(ref_until_);
+  out.put_array(due_);
+  out.put_array(due_exact_);
+}
+
+void LifExp::restore_state(StateReader& in) {
+  t_ref_ = in.get<std::int64_t>("LifExp t_ref");
+  renormalize_after_ = in.get<std::int64_t>("LifExp renormalize_after");
+  in.get_exact(m_tilde_, "LifExp m_tilde");
+  in.get_exact(i_tilde_, "LifExp i_tilde");
+  in.get_exact(last_, "LifExp last");
+  in.get_exact(ref_until_, "LifExp ref_until");
+  in.get_exact(due_, "LifExp due");
+  in.get_exact(due_exact_, "LifExp due_exact");
 }
 
 }  // namespace rockpool

@@ -67,6 +67,8 @@ class LifExp final : public Population {
   void receive(Time t, std::uint32_t port, std::span<const NeuronIndex> targets, std::span<const double> weights,
                PredictionList& changed) override;
   bool on_due(Time t, NeuronIndex i, PredictionList& changed) override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
   // Solve exactly once the crossing's lower bound is nearer than this; further away,
   // schedule a check at the bound instead.

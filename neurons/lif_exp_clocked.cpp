@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/checkpoint.hpp"
+
 namespace rockpool {
 
 LifExpClocked::LifExpClocked(LifExp::Parameters parameters, std::size_t size, Duration dt,
@@ -213,6 +215,22 @@ void LifExpClocked::add_noise() {
     for (std::size_t i = 0; i < size_; ++i) v_mem_[i] += noise_(i, step_);
   }
   ++step_;
+}
+
+// Checkpoints: the state vectors, read in place (i_syn_ is the input accumulator the
+// simulation holds a span of).
+void LifExpClocked::save_state(StateWriter& out) const {
+  out.put_array(v_mem_);
+  out.put_array(i_syn_);
+  out.put_array(refractory_left_);
+  out.put(step_);  // the noise counter: noise draws are keyed by (seed, neuron, step)
+}
+
+void LifExpClocked::restore_state(StateReader& in) {
+  in.get_exact(v_mem_, "LifExpClocked v_mem");
+  in.get_exact(i_syn_, "LifExpClocked i_syn");
+  in.get_exact(refractory_left_, "LifExpClocked refractory_left");
+  step_ = in.get<std::uint64_t>("LifExpClocked step");
 }
 
 }  // namespace rockpool

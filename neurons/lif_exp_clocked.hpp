@@ -60,6 +60,8 @@ class LifExpClocked final : public ClockedLayer {
   // (seed, neuron, step). 0 (the default) switches it off.
   void set_noise(double noise_std, std::uint64_t seed) { noise_ = StateNoise(noise_std, dt_, seed); }
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
   std::span<double> input_accumulator() override { return i_syn_; }
   bool lists_spikes() const override { return true; }

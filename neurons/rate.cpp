@@ -8,6 +8,7 @@
 #include <cmath>
 #include <string>
 
+#include "engine/checkpoint.hpp"
 #include "engine/random.hpp"
 
 namespace rockpool {
@@ -356,6 +357,60 @@ void Rate::step(std::span<const double> input, std::span<double> output) {
   }
   for (std::size_t j = 0; j < size_; ++j) y_[j] = output[j] = params_.activation(x_[j] - threshold_[j]);
   ++step_;
+}
+
+// Checkpoints: state vectors and the step counter (the noise RNG's counter).
+void PassThrough::save_state(StateWriter& out) const {
+  out.put_array(ring_);
+  out.put<std::uint64_t>(ring_pos_);
+  out.put_array(y_);
+  out.put(step_);
+}
+
+void PassThrough::restore_state(StateReader& in) {
+  in.get_exact(ring_, "PassThrough delay line");
+  ring_pos_ = in.get<std::uint64_t>("PassThrough ring position");
+  if (ring_pos_ > ring_.size()) in.fail("PassThrough ring position out of range");
+  in.get_exact(y_, "PassThrough y");
+  step_ = in.get<std::uint64_t>("PassThrough step");
+}
+
+void FFRateEuler::save_state(StateWriter& out) const {
+  out.put_array(x_);
+  out.put_array(y_);
+  out.put(step_);
+}
+
+void FFRateEuler::restore_state(StateReader& in) {
+  in.get_exact(x_, "FFRateEuler x");
+  in.get_exact(y_, "FFRateEuler y");
+  step_ = in.get<std::uint64_t>("FFRateEuler step");
+}
+
+void RecRateEuler::save_state(StateWriter& out) const {
+  out.put_array(x_);
+  out.put_array(y_);
+  out.put(step_);
+}
+
+void RecRateEuler::restore_state(StateReader& in) {
+  in.get_exact(x_, "RecRateEuler x");
+  in.get_exact(y_, "RecRateEuler y");
+  step_ = in.get<std::uint64_t>("RecRateEuler step");
+}
+
+void Rate::save_state(StateWriter& out) const {
+  out.put_array(x_);
+  out.put_array(y_);
+  out.put_array(rec_);
+  out.put(step_);
+}
+
+void Rate::restore_state(StateReader& in) {
+  in.get_exact(x_, "Rate x");
+  in.get_exact(y_, "Rate y");
+  in.get_exact(rec_, "Rate rec");
+  step_ = in.get<std::uint64_t>("Rate step");
 }
 
 }  // namespace rockpool

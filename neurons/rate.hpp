@@ -106,6 +106,8 @@ class PassThrough final : public ClockedLayer {
 
   std::int64_t delay_steps() const { return delay_steps_; }
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
 
  private:
@@ -159,6 +161,8 @@ class FFRateEuler final : public ClockedLayer {
 
   void set_x(std::span<const double> x);  // initial state (default 0), before start()
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
 
  private:
@@ -205,6 +209,8 @@ class RecRateEuler final : public ClockedLayer {
 
   void set_x(std::span<const double> x);  // initial state (default 0), before start()
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
 
  private:
@@ -250,6 +256,8 @@ class Rate final : public ClockedLayer {
 
   void set_x(std::span<const double> x);  // initial state (default 0), before start()
   void start() override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
 
  private:
