@@ -290,6 +290,7 @@ void register_rate_models(ModelRegistry& r) {
            p.dt = s.params.duration("dt", p.dt);
            p.noise_std = s.params.number("noise_std", p.noise_std);
            p.seed = seed(s);
+           if (!s.params.has("w_rec")) throw InvalidArgument("w_rec", "required: the size x size recurrent weights");
            if (s.size_in && s.size_in != s.size) {
              throw DimensionMismatch("size_in", "RecRateEuler takes one input per unit (size_in = size)");
            }

@@ -35,5 +35,7 @@ int run_info(std::span<const std::string> args);
 int run_convert(std::span<const std::string> args);
 int run_demo(std::span<const std::string> args);
 int run_bench(std::span<const std::string> args);
+int run_run(std::span<const std::string> args);     // run_command.cpp
+int run_replay(std::span<const std::string> args);  // run_command.cpp
 
 }  // namespace rockpool::cli
