@@ -473,7 +473,24 @@ NetworkConfig NetworkConfig::parse(std::string_view content, std::string file, s
     parser.RecordErrorsTo(&errors);
     parser.WriteLocationsTo(&impl->tree);
     if (!parser.ParseFromString(std::string(content), &impl->message)) {
-      throw ConfigError(impl->file, errors.at.line, errors.at.column, errors.seen ? errors.text : "cannot parse the config");
+      Location at = errors.at;
+      // Protobuf reports an unknown field at the token after its name; point at the name.
+      const std::string marker = "has no field named \"";
+      const std::size_t m = errors.text.find(marker);
+      if (m != std::string::npos) {
+        const std::string field = errors.text.substr(m + marker.size(), errors.text.find('"', m + marker.size()) - m - marker.size());
+        std::size_t begin = 0;
+        for (std::size_t line = 1; line < at.line && begin != std::string_view::npos; ++line) {
+          begin = content.find('\n', begin);
+          if (begin != std::string_view::npos) ++begin;
+        }
+        if (begin != std::string_view::npos) {
+          const std::string_view line = content.substr(begin, at.column > 0 ? at.column - 1 : 0);
+          const std::size_t found = line.rfind(field);
+          if (!field.empty() && found != std::string_view::npos) at.column = found + 1;
+        }
+      }
+      throw ConfigError(impl->file, at.line, at.column, errors.seen ? errors.text : "cannot parse the config");
     }
   }
   impl->extract();
