@@ -21,6 +21,7 @@ const EventStreamInfo& EventLogSource::info() const { return reader_->info(); }
 
 std::uint64_t EventLogSource::bytes_read() const { return reader_->bytes_read(); }
 std::uint64_t EventLogSource::file_size() const { return reader_->file_size(); }
+double EventLogSource::max_rounding_seconds() const { return reader_->max_rounding_seconds(); }
 
 void EventLogSource::start(Time t0) {
   if (reader_used_) reader_ = open_event_reader(path_, options_.reader);

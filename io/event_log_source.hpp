@@ -67,6 +67,8 @@ class EventLogSource final : public SpikeSource {
   // For progress reports: bytes of the file consumed so far, and its size.
   std::uint64_t bytes_read() const;
   std::uint64_t file_size() const;
+  // Largest rounding of the file's times to ticks so far (EventReader::max_rounding_seconds).
+  double max_rounding_seconds() const;
 
  private:
   // Moves the cursor to the next event to hand out, reading chunks as needed; sets

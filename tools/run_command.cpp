@@ -126,6 +126,13 @@ int execute(const RunRequest& request) {
 
   ConfigBuildOptions build_options;
   build_options.input_paths = input_overrides(config, request.inputs);
+  for (const ConfigInput& in : config.inputs()) {
+    const bool given = std::any_of(build_options.input_paths.begin(), build_options.input_paths.end(),
+                                   [&](const auto& p) { return p.first == in.name; });
+    if (in.kind == ConfigInput::Kind::kLog && in.path.empty() && !given) {
+      throw UsageError("the config's input '" + in.name + "' reads a log: give it, --input FILE (or replay FILE)");
+    }
+  }
   build_options.out_of_range = request.drop_out_of_range ? ChannelPolicy::kDrop : ChannelPolicy::kError;
   BuiltNetwork built = config.build(build_options);
 
@@ -229,25 +236,23 @@ int execute(const RunRequest& request) {
     }
   }
 
-  std::uint64_t spikes_written = 0;
+  std::optional<Time> target;  // the end of the run, once known
+  if (duration) target = t_start + *duration;
   sim.on_spike([&](NodeId node, NeuronIndex neuron, Time t) {
     for (const auto& [k, offset] : routes[node]) {
       SpikeOutput& o = outputs[k];
       o.times.push_back(t);
       o.channels.push_back(offset + neuron);
-      ++spikes_written;
       if (o.times.size() >= SpikeOutput::kFlushEvents) o.flush();
     }
     // The last input event is being delivered: stop here; the loop then runs on to the
     // recording's end, not past it.
-    if (!logs.empty() && net.node(node).family() == NodeFamily::kSpikeSource &&
+    if (!target && !logs.empty() && net.node(node).family() == NodeFamily::kSpikeSource &&
         std::all_of(logs.begin(), logs.end(), [](const EventLogSource* s) { return s->exhausted(); })) {
       sim.request_stop();
     }
   });
 
-  std::optional<Time> target;
-  if (duration) target = t_start + *duration;
   auto logs_end = [&]() -> std::optional<Time> {
     std::optional<Time> end;
     for (const EventLogSource* s : logs) {
@@ -316,8 +321,9 @@ int execute(const RunRequest& request) {
       }
       std::printf("\n");
       if (verbose) {
-        std::printf("  format %s, %zu channels, largest time rounding %g s\n",
-                    std::string(format_name(l->info().format)).c_str(), l->size_out(), 0.0);
+        std::printf("  format %s, %zu channels, largest time rounding %g s, %llu of %llu bytes read\n",
+                    std::string(format_name(l->info().format)).c_str(), l->size_out(), l->max_rounding_seconds(),
+                    static_cast<unsigned long long>(l->bytes_read()), static_cast<unsigned long long>(l->file_size()));
       }
     }
     for (const SpikeOutput& o : outputs) {
@@ -334,7 +340,6 @@ int execute(const RunRequest& request) {
                   format_seconds(step).c_str(), 1e3 * max, lags.empty() ? 0.0 : 1e3 * sum / static_cast<double>(lags.size()));
     }
   }
-  (void)spikes_written;
   return 0;
 }
 
