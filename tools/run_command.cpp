@@ -163,7 +163,13 @@ int execute(const RunRequest& request) {
   if (request.out) {
     SpikeOutput o;
     o.path = *request.out;
-    for (const std::string& n : record_names) o.nodes.push_back(net.id(n));
+    for (const std::string& n : record_names) {
+      try {
+        o.nodes.push_back(net.id(n));
+      } catch (const OutOfRange&) {
+        throw UsageError("--record " + n + ": the config has no node or input of that name");
+      }
+    }
     if (o.nodes.empty()) {
       for (const ConfigRecord& r : config.records()) {
         if (r.spikes) o.nodes.push_back(net.id(r.node));

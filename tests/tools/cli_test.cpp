@@ -223,6 +223,7 @@ TEST_CASE("rockpool demo --out writes the excitatory spikes to a native log that
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
 #include "io/event_file.hpp"
+#include "io/npz.hpp"
 #include "neurons/lif_exp.hpp"
 #include "tools/progress.hpp"
 
@@ -390,4 +391,50 @@ TEST_CASE("the progress bar: fraction, ETA from the rate so far, real-time facto
   CHECK_FALSE(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kNormal, false).enabled());
   CHECK_FALSE(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kQuiet, true).enabled());
   CHECK(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kNormal, true).enabled());
+}
+
+TEST_CASE("rockpool run: state records become Rockpool npz time series equal to the state recorded in code") {
+  const std::string stem = temp_stem("state");
+  const std::string config = stem + ".pbtxt", npz = stem + "_v.npz";
+  const RemoveAtExit cleanup{{config, npz}};
+  std::ofstream(config) << lif_config("poisson { rate: 150 seed: 4 }")
+                        << "record { node: \"lif\" state: \"v_mem\" every: \"2ms\" path: \"" << npz << "\" }\n"
+                        << "run { duration: \"100ms\" }\n";
+  const Result r = run("run " + config);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("wrote " + npz + ": 50 samples") != std::string::npos);  // 0, 2, ..., 98 ms
+  // The same network in code, sampled alike.
+  rockpool::Network net;
+  const auto in = net.add("in", std::make_unique<rockpool::PoissonSource>(std::vector<double>(6, 150.0), 4));
+  rockpool::LifExp::Parameters p;
+  p.tau_mem = 0.01;
+  p.tau_syn = {0.004};
+  p.threshold = 0.3;
+  p.refractory = rockpool::milliseconds(1);
+  const auto lif = net.add("lif", std::make_unique<rockpool::LifExp>(p, 8));
+  net.connect(in, lif, rockpool::Projection::random(6, 8, 0.5, 0.4, rockpool::microseconds(500), 9));
+  rockpool::Simulation sim(std::move(net));
+  auto& v = sim.record_state(lif, "v_mem", {}, rockpool::milliseconds(2));
+  sim.run_until(Time::zero() + rockpool::milliseconds(100));
+  const rockpool::TSContinuous got = rockpool::read_npz_continuous(npz);
+  REQUIRE(got.num_samples() == v.times().size());
+  REQUIRE(got.num_channels() == 8);
+  for (std::size_t k = 0; k < got.num_samples(); ++k) {
+    for (std::size_t c = 0; c < 8; ++c) CHECK(got.samples()[k * 8 + c] == v.samples()[k * 8 + c]);
+  }
+}
+
+TEST_CASE("rockpool demo --model picks the neuron model by name; run --list-models lists them") {
+  Result r = run("demo --neurons 100 --duration 50ms --model LIFClocked");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("LIFClocked:") != std::string::npos);
+  r = run("demo --neurons 100 --duration 50ms --model NoSuchModel");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("known: LIFExact") != std::string::npos);
+  CHECK(run("demo --neurons 100 --duration 50ms --model Rate").exit_code == 2);  // not spiking
+  r = run("run --list-models");
+  CHECK(r.exit_code == 0);
+  for (const char* model : {"LIFExact", "LIFClocked", "ExpSyn", "FFRateEuler", "Rate"}) {
+    CHECK(("\n" + r.output).find("\n" + std::string(model)) != std::string::npos);  // one per line
+  }
 }
