@@ -10,7 +10,12 @@ namespace rockpool::cli {
 std::string render_progress(const ProgressState& s, std::size_t width) {
   const double f = std::clamp(std::isfinite(s.fraction) ? s.fraction : 0.0, 0.0, 1.0);
   const auto filled = static_cast<std::size_t>(f * static_cast<double>(width));
-  std::string out = "[" + std::string(filled, '#') + std::string(width - filled, '.') + "]";
+  std::string out;
+  out.reserve(width + 96);
+  out += '[';
+  out.append(filled, '#');
+  out.append(width - filled, '.');
+  out += ']';
   char buffer[96];
   std::snprintf(buffer, sizeof buffer, " %5.1f%%", 100.0 * f);
   out += buffer;
