@@ -41,6 +41,7 @@ struct RunRequest {
   std::string step = "1ms";
   Verbosity verbosity = Verbosity::kNormal;
   bool drop_out_of_range = false;
+  std::optional<std::string> polarity;  // camera events: split, merge, on, off
 };
 
 // One output file of spikes: the spikes of `nodes`, channel offsets in the order given.
@@ -134,6 +135,15 @@ int execute(const RunRequest& request) {
     }
   }
   build_options.out_of_range = request.drop_out_of_range ? ChannelPolicy::kDrop : ChannelPolicy::kError;
+  if (request.polarity) {
+    using P = AddressMapping::Polarity;
+    const std::string& p = *request.polarity;
+    if (p == "split") build_options.reader.address_mapping.polarity = P::kSplit;
+    else if (p == "merge") build_options.reader.address_mapping.polarity = P::kMerge;
+    else if (p == "on") build_options.reader.address_mapping.polarity = P::kOnOnly;
+    else if (p == "off") build_options.reader.address_mapping.polarity = P::kOffOnly;
+    else throw UsageError("--polarity must be split, merge, on or off, not '" + p + "'");
+  }
   BuiltNetwork built = config.build(build_options);
 
   const Time t_start = config.run().t_start;
@@ -360,6 +370,8 @@ void add_common_options(po::options_description& options, RunRequest& r, bool& q
       "node)")("format", po::value<std::string>(), "format of --out (native, text, npz), instead of its extension")(
       "realtime", po::bool_switch(&r.realtime), "pace simulated time against the wall clock; report the lag")(
       "step", po::value(&r.step)->default_value("1ms"), "with --realtime: the slice of simulated time paced at once")(
+      "polarity", po::value<std::string>(),
+      "camera recordings (x, y, polarity): split (default: channel (y * width + x) * 2 + p), merge, on or off")(
       "drop-out-of-range", po::bool_switch(&r.drop_out_of_range),
       "drop input events on channels the input node does not have (default: an error)")(
       "quiet,q", po::bool_switch(&quiet), "print nothing but errors")(
@@ -372,6 +384,7 @@ void take_common(const po::variables_map& vm, RunRequest& r, bool quiet, bool ve
   if (vm.count("duration")) r.duration = vm["duration"].as<std::string>();
   if (vm.count("out")) r.out = vm["out"].as<std::string>();
   if (vm.count("format")) r.format = vm["format"].as<std::string>();
+  if (vm.count("polarity")) r.polarity = vm["polarity"].as<std::string>();
 }
 
 }  // namespace
@@ -392,7 +405,8 @@ int run_run(std::span<const std::string> args) {
                      "rockpool run CONFIG [--input LOG] [--duration T] [--out LOG] [--record NODES] [--realtime] "
                      "[--quiet|--verbose]\n\nBuilds the network of CONFIG, drives it with a log (--input, or the "
                      "config's own) or its own sources, and streams the recorded spikes to a file. Exit codes: 0 ok, "
-                     "1 runtime error (bad config: file:line:col), 2 usage error.",
+                     "1 runtime error (bad config: file:line:col), 2 usage error. Configs: doc/configs.md.\n\nexample:\n"
+                     "  rockpool run examples/configs/lif.pbtxt --input recording.rpl --out spikes.rpl\n",
                      options, positional, vm)) {
     return 0;
   }
@@ -426,7 +440,8 @@ int run_replay(std::span<const std::string> args) {
                      "rockpool replay LOG --net CONFIG [--out LOG] [--realtime] [--duration T] [--quiet|--verbose]"
                      "\n\nFeeds a recording through a network, as fast as possible or paced in real time "
                      "(--realtime, with the measured lag), to the end of the recording. Exit codes: 0 ok, 1 runtime "
-                     "error, 2 usage error.",
+                     "error, 2 usage error. Configs: doc/configs.md.\n\nexample:\n  rockpool replay "
+                     "examples/data/poisson_input.csv --net examples/configs/lif.pbtxt --out spikes.rpl\n",
                      options, positional, vm)) {
     return 0;
   }
