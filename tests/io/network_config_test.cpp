@@ -377,3 +377,19 @@ TEST_CASE("EventLogSource: the end of a recording, out-of-range channels named o
   CHECK(dropping.exhausted());
   CHECK(dropping.events_dropped() == 1);
 }
+
+TEST_CASE("the committed example configs, text and JSON, build the same network and run alike") {
+  const std::string root = ROCKPOOL_SOURCE_ROOT;
+  const NetworkConfig text = NetworkConfig::load(root + "/examples/configs/lif.pbtxt");
+  const NetworkConfig json = NetworkConfig::load(root + "/examples/configs/lif.json");
+  REQUIRE(text.inputs().size() == 1);
+  // The log path is relative to the config's folder.
+  CHECK(text.inputs()[0].path == root + "/examples/data/poisson_input.csv");
+  CHECK(json.inputs()[0].path == text.inputs()[0].path);
+  const Spikes a = run_all(text.build().network, Time::zero() + seconds(1));
+  const Spikes b = run_all(json.build().network, Time::zero() + seconds(1));
+  CHECK(a.times[0].size() == 1227);  // every event of the example input (its line count - 1)
+  CHECK(a.times[1].size() > 0);      // the excitatory population fires
+  CHECK(a.times == b.times);
+  CHECK(a.channels == b.channels);
+}
