@@ -22,6 +22,7 @@
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 #include "tools/address_options.hpp"
+#include "neurons/model_registry.hpp"
 
 namespace rockpool::cli {
 namespace po = boost::program_options;
@@ -51,13 +52,14 @@ bool parse_options(std::span<const std::string> args, std::string_view usage, po
 std::span<const Command> commands() {
   static const Command kCommands[] = {
       {"version", "print the version of rockpool-cpp", run_version},
-      {"info", "describe an event file (native log, text, npz, Prophesee RAW/DAT): events, channels, span, rate",
-       run_info},
-      {"convert", "convert an event file between formats (native log, text, npz, Prophesee EVT2/EVT3/DAT)",
+      {"info", "describe an event file (native, text, npz, AEDAT, Prophesee) or a NIR model graph", run_info},
+      {"convert", "convert an event file between formats (native, text, npz, AEDAT 2/3.1/4, EVT2/EVT3/DAT)",
        run_convert},
       {"demo", "run a small seeded simulation and print a summary", run_demo},
       {"bench", "run a standard workload (cuba, synaptic) and print throughput", run_bench},
       {"plot", "plot an event file (raster, psth) or a TSContinuous (traces) as SVG", run_plot},
+      {"run", "build a network from a config, run it, stream its spikes to a file", run_run},
+      {"replay", "feed a recorded event file through a network config (fast or --realtime)", run_replay},
   };
   return kCommands;
 }
@@ -287,30 +289,44 @@ struct Timed {
   double seconds = 0;
 };
 
-// The demo network: Poisson input -> an excitatory/inhibitory LIF population with
-// recurrent connections (two synaptic ports), exact event-driven or clocked. With `log_path`,
-// the excitatory population's spikes are written to that native log as the run goes.
-Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, bool clocked,
+// The demo network: Poisson input -> an excitatory/inhibitory population of `model` (a
+// name from neurons/model_registry.hpp) with recurrent connections, inhibition on the
+// second synaptic port where the model has one. The LIF models get the demo's parameters,
+// others their defaults. With `log_path`, the excitatory population's spikes are written to
+// that native log as the run goes.
+Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, const std::string& model,
                        const std::optional<std::string>& log_path = {}) {
   const std::size_t n_in = n / 2, n_exc = n * 4 / 5, n_inh = n - n_exc;
-  LifExp::Parameters p;
-  p.tau_mem = 20e-3;
-  p.tau_syn = {5e-3, 10e-3};  // port 0 excitatory, port 1 inhibitory
-  p.threshold = 1.0;
-  p.refractory = milliseconds(2);
+  const ModelRegistry models = builtin_models();
+  const ModelInfo* info = models.find(model);
+  if (!info) throw UsageError("--model: unknown model '" + model + "'; known: " + models.names());
+  std::vector<ModelParam> list;
+  if (info->name == "LIFExact" || info->name == "LIFClocked") {
+    list = {{"tau_mem", {20e-3}, ""},
+            {"tau_syn", {5e-3, 10e-3}, ""},  // port 0 excitatory, port 1 inhibitory
+            {"threshold", {1.0}, ""},
+            {"refractory", {}, "2ms"}};
+    if (info->name == "LIFClocked") list.push_back({"dt", {}, "100us"});
+  }
   Network net;
   const NodeId in = net.add("input", std::make_unique<PoissonSource>(n_in, 20.0, seed));
-  const Duration dt = microseconds(100);
-  auto make = [&](std::size_t size) -> std::unique_ptr<Node> {
-    if (clocked) return std::make_unique<LifExpClocked>(p, size, dt);
-    return std::make_unique<LifExp>(p, size);
+  std::size_t blocks = 1;  // LIFClocked: port p of neuron i is input channel p * size + i
+  auto make = [&](std::size_t size) {
+    const ModelParams params(list);
+    BuiltModel m = models.build(model, {"demo", size, 0, params, seed});
+    if (m.node->output_signal() != Signal::kSpikes || m.node->input_signal() != Signal::kSpikes) {
+      throw UsageError("--model " + model + ": the demo needs a spiking model (spikes in, spikes out)");
+    }
+    blocks = m.input_blocks;
+    return std::move(m.node);
   };
   const NodeId exc = net.add("exc", make(n_exc));
   const NodeId inh = net.add("inh", make(n_inh));
-  // Clocked layers take port p of neuron i on input channel p * size + i.
+  const std::size_t ports = blocks > 1 ? blocks : net.node(exc).num_ports();
   auto connect = [&](NodeId from, std::size_t from_n, NodeId to, std::size_t to_n, double prob, double w,
                      std::uint32_t port, std::uint64_t s) {
-    if (!clocked) {
+    port = std::min<std::uint32_t>(port, static_cast<std::uint32_t>(ports - 1));
+    if (blocks == 1) {
       net.connect(from, to, Projection::random(from_n, to_n, prob, w, milliseconds(1), s, port));
       return;
     }
@@ -323,7 +339,7 @@ Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, boo
         }
       }
     }
-    net.connect(from, to, Projection::from_synapses(from_n, to_n * p.tau_syn.size(), std::move(shifted)));
+    net.connect(from, to, Projection::from_synapses(from_n, to_n * blocks, std::move(shifted)));
   };
   connect(in, n_in, exc, n_exc, 0.1, 0.30, 0, seed + 1);
   connect(in, n_in, inh, n_inh, 0.1, 0.30, 0, seed + 2);
@@ -357,12 +373,15 @@ int run_demo(std::span<const std::string> args) {
   std::size_t neurons = 1000;
   std::string duration_text = "1s";
   std::string out;
+  std::string model = "LIFExact";
   options.add_options()("seed", po::value(&seed)->default_value(42), "random seed")(
+      "model", po::value(&model)->default_value("LIFExact"),
+      "neuron model of the first run, by name (`rockpool run --list-models`); the second run is LIFClocked")(
       "neurons", po::value(&neurons)->default_value(1000), "size of the LIF network (>= 10)")(
       "duration", po::value(&duration_text)->default_value("1s"), "simulated time, e.g. 1s, 500ms")(
       "out", po::value(&out), "write the excitatory population's spikes (exact mode) to this native log (.rpl)");
   po::variables_map vm;
-  if (!parse_options(args, "rockpool demo [--seed N] [--neurons N] [--duration T] [--out LOG]", options, {}, vm)) {
+  if (!parse_options(args, "rockpool demo [--seed N] [--neurons N] [--duration T] [--model NAME] [--out LOG]", options, {}, vm)) {
     return 0;
   }
   if (neurons < 10) throw UsageError("--neurons must be at least 10");
@@ -393,15 +412,16 @@ int run_demo(std::span<const std::string> args) {
   std::cout << "== 2. LIF network: " << neurons / 2 << " Poisson inputs -> " << neurons << " LIF neurons (E/I, "
             << "recurrent), " << format_seconds(duration) << " s simulated\n";
   const Timed exact =
-      run_demo_network(neurons, seconds, seed, false, vm.count("out") ? std::optional(out) : std::nullopt);
-  const Timed clocked = run_demo_network(neurons, seconds, seed, true);
+      run_demo_network(neurons, seconds, seed, model, vm.count("out") ? std::optional(out) : std::nullopt);
+  const Timed clocked = run_demo_network(neurons, seconds, seed, "LIFClocked");
   auto report = [&](const char* label, const Timed& r) {
     std::printf("%-22s %8zu spikes (%6.2f Hz/neuron)  %8.3f s wall  %11.0f spikes/s  %12.0f synaptic events/s\n",
                 label, r.output_spikes, static_cast<double>(r.output_spikes) / seconds / static_cast<double>(neurons),
                 r.seconds, static_cast<double>(r.stats.spikes) / r.seconds,
                 static_cast<double>(r.stats.synaptic_events) / r.seconds);
   };
-  report("exact event-driven:", exact);
+  const bool default_model = builtin_models().find(model)->name == "LIFExact";
+  report(default_model ? "exact event-driven:" : (model + ":").c_str(), exact);
   report("clocked at 0.1 ms:", clocked);
   std::printf("event-driven / clocked wall time: %.2f\n", exact.seconds / clocked.seconds);
   if (vm.count("out")) {

@@ -37,5 +37,7 @@ int run_demo(std::span<const std::string> args);
 int run_bench(std::span<const std::string> args);
 int run_plot(std::span<const std::string> args);  // tools/plot_command.cpp
 void print_nir_info(const std::string& file);       // tools/nir_info.cpp
+int run_run(std::span<const std::string> args);     // run_command.cpp
+int run_replay(std::span<const std::string> args);  // run_command.cpp
 
 }  // namespace rockpool::cli

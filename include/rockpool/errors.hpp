@@ -73,6 +73,27 @@ class ROCKPOOL_API FormatError : public Error {
   std::uint64_t position_;
 };
 
+// A config file (io/network_config.hpp) is malformed or describes a network that cannot be
+// built. Carries the file and the 1-based line and column of the offending entry (0 when
+// unknown): "net.pbtxt:12:5: unknown model 'LIF'", as compilers print them.
+class ROCKPOOL_API ConfigError : public Error {
+ public:
+  ConfigError(std::string_view file, std::size_t line, std::size_t column, std::string_view problem)
+      : Error(std::string(file) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " +
+              std::string(problem)),
+        file_(file),
+        line_(line),
+        column_(column) {}
+  const std::string& file() const { return file_; }
+  std::size_t line() const { return line_; }
+  std::size_t column() const { return column_; }
+
+ private:
+  std::string file_;
+  std::size_t line_;
+  std::size_t column_;
+};
+
 // Reading or writing a file failed at the operating-system level.
 class ROCKPOOL_API IoError : public Error {
  public:

@@ -86,6 +86,7 @@ TEST_CASE("rockpool demo prints spikes/s and synaptic events/s for both modes, t
 // Native logs through the CLI: convert and info (issue 7).
 #include <unistd.h>
 
+#include <chrono>
 #include <iterator>
 #include <vector>
 
@@ -284,4 +285,225 @@ TEST_CASE("rockpool convert/info with AEDAT: --sensor makes camera events, --pol
   CHECK(text == "t[ns],channel\n1000,0\n2000,23\n3000,9\n");
   CHECK(run("info " + a2 + " --sensor 4y3").exit_code == 2);
   CHECK(run("info " + a2 + " --polarity up").exit_code == 2);
+// rockpool run / replay (issue 7): configs drive networks; outputs equal the spikes of the
+// same network built in code; exit codes; real-time mode; the progress bar.
+#include "engine/simulation.hpp"
+#include "engine/sources.hpp"
+#include "io/event_file.hpp"
+#include "io/npz.hpp"
+#include "neurons/lif_exp.hpp"
+#include "tools/progress.hpp"
+
+using rockpool::Node;
+using rockpool::Time;
+using rockpool::TSEvent;
+
+namespace {
+
+std::string temp_stem(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("rockpool_cli_" + name + "_" + std::to_string(::getpid()))).string();
+}
+
+// The config of the run/replay tests: an input of 6 channels (Poisson or a log) -> 8 LIF.
+std::string lif_config(const std::string& input) {
+  return "input { name: \"in\" size: 6 " + input +
+         " }\n"
+         "node { name: \"lif\" model: \"LIFExact\" size: 8\n"
+         "  param { name: \"tau_mem\" value: 0.01 }\n"
+         "  param { name: \"tau_syn\" value: 0.004 }\n"
+         "  param { name: \"threshold\" value: 0.3 }\n"
+         "  param { name: \"refractory\" text: \"1ms\" } }\n"
+         "projection { from: \"in\" to: \"lif\" random { p: 0.5 seed: 9 } weight: 0.4 delay: \"0.5ms\" }\n";
+}
+
+// The same network in code, driven by `source`: the spikes of "lif" until `until`.
+TSEvent lif_in_code(std::unique_ptr<Node> source, Time until) {
+  rockpool::Network net;
+  const auto in = net.add("in", std::move(source));
+  rockpool::LifExp::Parameters p;
+  p.tau_mem = 0.01;
+  p.tau_syn = {0.004};
+  p.threshold = 0.3;
+  p.refractory = rockpool::milliseconds(1);
+  const auto lif = net.add("lif", std::make_unique<rockpool::LifExp>(p, 8));
+  net.connect(in, lif, rockpool::Projection::random(6, 8, 0.5, 0.4, rockpool::microseconds(500), 9));
+  rockpool::Simulation sim(std::move(net));
+  auto& spikes = sim.record_spikes(lif);
+  sim.run_until(until);
+  return spikes.to_tsevent(rockpool::Time::zero(), until);
+}
+
+}  // namespace
+
+TEST_CASE("rockpool run CONFIG --out: the file holds the spikes of the same network built in code") {
+  const std::string stem = temp_stem("run");
+  const std::string config = stem + ".pbtxt", out = stem + "_out.rpl", csv = stem + "_out.csv";
+  const RemoveAtExit cleanup{{config, out, csv}};
+  std::ofstream(config) << lif_config("poisson { rate: 150 seed: 4 }") << "run { duration: \"300ms\" }\n";
+  const Result r = run("run " + config + " --out " + out + " --record lif");
+  REQUIRE(r.exit_code == 0);
+  const rockpool::Time until = rockpool::Time::zero() + rockpool::milliseconds(300);
+  const TSEvent expected =
+      lif_in_code(std::make_unique<rockpool::PoissonSource>(std::vector<double>(6, 150.0), 4), until);
+  REQUIRE(expected.size() > 10);
+  const TSEvent got = rockpool::read_events(out);
+  CHECK(std::vector<rockpool::Time>(got.times().begin(), got.times().end()) ==
+        std::vector<rockpool::Time>(expected.times().begin(), expected.times().end()));
+  CHECK(std::vector<rockpool::Channel>(got.channels().begin(), got.channels().end()) ==
+        std::vector<rockpool::Channel>(expected.channels().begin(), expected.channels().end()));
+  CHECK(got.num_channels() == 8);
+  CHECK(got.t_stop() == until);
+  CHECK(r.output.find("wrote " + out + ": " + std::to_string(expected.size()) + " spikes") != std::string::npos);
+  // --duration overrides the config's; the text output holds the same first spikes.
+  REQUIRE(run("run " + config + " --out " + csv + " --record lif --duration 100ms --quiet").exit_code == 0);
+  const TSEvent shorter = rockpool::read_events(csv);
+  CHECK(shorter.size() == expected.clip(rockpool::Time::zero(), rockpool::Time::zero() + rockpool::milliseconds(100)).size());
+}
+
+TEST_CASE("rockpool replay LOG --net CONFIG equals a run of the same events from a TSEventSource") {
+  const std::string stem = temp_stem("replay");
+  const std::string config = stem + ".pbtxt", log = stem + "_in.rpl", text = stem + "_in.csv",
+                    out = stem + "_out.rpl", out_text = stem + "_out2.rpl";
+  const RemoveAtExit cleanup{{config, log, text, out, out_text}};
+  // 400 input events on 6 channels over 0.4 s, with a recorded end at 0.5 s.
+  std::vector<rockpool::Time> times;
+  std::vector<rockpool::Channel> channels;
+  for (int k = 0; k < 400; ++k) {
+    times.push_back(rockpool::Time::zero() + rockpool::microseconds(1000 * k + 37 * (k % 5)));
+    channels.push_back(static_cast<rockpool::Channel>((k * 7) % 6));
+  }
+  const rockpool::Time t_stop = rockpool::Time::zero() + rockpool::milliseconds(500);
+  const TSEvent events(times, channels, {.num_channels = 6, .t_stop = t_stop});
+  rockpool::write_events(log, events, rockpool::EventFileFormat::kNative);
+  rockpool::write_events(text, events, rockpool::EventFileFormat::kText);
+  std::ofstream(config) << lif_config("log {}");
+
+  const Result r = run("replay " + log + " --net " + config + " --out " + out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("input in: 400 events") != std::string::npos);
+  const TSEvent expected = lif_in_code(std::make_unique<rockpool::TSEventSource>(events), t_stop);
+  REQUIRE(expected.size() > 10);
+  const TSEvent got = rockpool::read_events(out);
+  CHECK(std::vector<rockpool::Time>(got.times().begin(), got.times().end()) ==
+        std::vector<rockpool::Time>(expected.times().begin(), expected.times().end()));
+  CHECK(std::vector<rockpool::Channel>(got.channels().begin(), got.channels().end()) ==
+        std::vector<rockpool::Channel>(expected.channels().begin(), expected.channels().end()));
+  CHECK(got.t_stop() == t_stop);  // the replay ends at the recording's end, not before or after
+  // The same events from a text file: the same output spikes (the text has no t_stop, so
+  // the run ends just past the last input event).
+  REQUIRE(run("replay " + text + " --net " + config + " --out " + out_text + " --quiet").exit_code == 0);
+  const TSEvent from_text = rockpool::read_events(out_text);
+  const TSEvent until_last = expected.clip(rockpool::Time::zero(), times.back(), {.include_stop = true});
+  CHECK(from_text.size() == until_last.size());
+  CHECK(from_text.t_stop() == times.back() + rockpool::ticks(1));
+}
+
+TEST_CASE("rockpool run / replay: exit codes, config errors with file:line:col, quiet, real time") {
+  const std::string stem = temp_stem("codes");
+  const std::string config = stem + ".pbtxt", bad = stem + "_bad.pbtxt", log = stem + "_in.csv", wide = stem + "_wide.csv";
+  const RemoveAtExit cleanup{{config, bad, log, wide}};
+  std::ofstream(config) << lif_config("log {}");
+  std::ofstream(bad) << "node { name: \"a\" model: \"LIFExact\" size: 2 }\nprojection { from: \"a\" to: \"b\" one_to_one {} }\n";
+  std::ofstream(log) << "t[ms],channel\n1,0\n2,5\n30,3\n";
+  std::ofstream(wide) << "t[ms],channel\n1,0\n2,6\n30,3\n";
+
+  Result r = run("run " + bad + " --duration 10ms");
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find(bad + ":2:24: ") != std::string::npos);  // the `to` of the projection
+  CHECK(run("run").exit_code == 2);                           // no config
+  CHECK(run("replay " + log).exit_code == 2);                 // no --net
+  CHECK(run("run " + config).exit_code == 2);                 // a log input but no log
+  CHECK(run("run " + config + " --input " + log + " --record lif").exit_code == 2);  // --record without --out
+  CHECK(run("run " + config + " --input " + log + " --quiet --verbose").exit_code == 2);
+  CHECK(run("run /no/such/config.pbtxt --duration 1s").exit_code == 1);
+
+  // Channel 6 of a 6-channel input: a named error, or dropped on request.
+  r = run("replay " + wide + " --net " + config);
+  CHECK(r.exit_code == 1);
+  CHECK(r.output.find(wide + ": event 1") != std::string::npos);
+  r = run("replay " + wide + " --net " + config + " --drop-out-of-range");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("1 dropped") != std::string::npos);
+
+  // --quiet prints nothing; without a terminal there is no progress bar (no '\r').
+  r = run("replay " + log + " --net " + config + " --quiet");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.empty());
+  r = run("replay " + log + " --net " + config);
+  CHECK(r.output.find('\r') == std::string::npos);
+  // The run ends just past the last event (30 ms), the text having no recorded end.
+  const std::string span = rockpool::format_seconds(rockpool::milliseconds(30) + rockpool::ticks(1));
+  CHECK(r.output.find("ran " + span + " s simulated") != std::string::npos);
+
+  // Real time: 60 ms of simulated time take at least 60 ms of wall time, and the lag is reported.
+  const auto start = std::chrono::steady_clock::now();
+  r = run("replay " + log + " --net " + config + " --realtime --duration 60ms --step 5ms");
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(r.exit_code == 0);
+  CHECK(wall >= 0.060);
+  CHECK(r.output.find("real time: 12 slices of 0.005 s, lag behind the wall clock max ") != std::string::npos);
+  CHECK(r.output.find("ms, mean ") != std::string::npos);
+}
+
+TEST_CASE("the progress bar: fraction, ETA from the rate so far, real-time factor") {
+  using rockpool::cli::render_progress;
+  // Half done in 10 s of wall time: 10 s left; 2 s simulated in 10 s is 0.2x real time.
+  const std::string half = render_progress({.fraction = 0.5, .simulated_s = 2.0, .wall_s = 10.0}, 10);
+  CHECK(half.starts_with("[#####.....]  50.0%  ETA 0:10"));
+  CHECK(half.find("2 s simulated, 0.2x real time") != std::string::npos);
+  // A quarter in 30 s: 90 s left = 1:30.
+  CHECK(render_progress({.fraction = 0.25, .simulated_s = 1.0, .wall_s = 30.0}, 4).starts_with("[#...]  25.0%  ETA 1:30"));
+  CHECK(render_progress({.fraction = 0.0, .simulated_s = 0.0, .wall_s = 0.0}, 4) == "[....]   0.0%  ETA --:--");
+  // Drawn only on a terminal, never when quiet.
+  CHECK_FALSE(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kNormal, false).enabled());
+  CHECK_FALSE(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kQuiet, true).enabled());
+  CHECK(rockpool::cli::ProgressBar(rockpool::cli::Verbosity::kNormal, true).enabled());
+}
+
+TEST_CASE("rockpool run: state records become Rockpool npz time series equal to the state recorded in code") {
+  const std::string stem = temp_stem("state");
+  const std::string config = stem + ".pbtxt", npz = stem + "_v.npz";
+  const RemoveAtExit cleanup{{config, npz}};
+  std::ofstream(config) << lif_config("poisson { rate: 150 seed: 4 }")
+                        << "record { node: \"lif\" state: \"v_mem\" every: \"2ms\" path: \"" << npz << "\" }\n"
+                        << "run { duration: \"100ms\" }\n";
+  const Result r = run("run " + config);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.output.find("wrote " + npz + ": 50 samples") != std::string::npos);  // 0, 2, ..., 98 ms
+  // The same network in code, sampled alike.
+  rockpool::Network net;
+  const auto in = net.add("in", std::make_unique<rockpool::PoissonSource>(std::vector<double>(6, 150.0), 4));
+  rockpool::LifExp::Parameters p;
+  p.tau_mem = 0.01;
+  p.tau_syn = {0.004};
+  p.threshold = 0.3;
+  p.refractory = rockpool::milliseconds(1);
+  const auto lif = net.add("lif", std::make_unique<rockpool::LifExp>(p, 8));
+  net.connect(in, lif, rockpool::Projection::random(6, 8, 0.5, 0.4, rockpool::microseconds(500), 9));
+  rockpool::Simulation sim(std::move(net));
+  auto& v = sim.record_state(lif, "v_mem", {}, rockpool::milliseconds(2));
+  sim.run_until(Time::zero() + rockpool::milliseconds(100));
+  const rockpool::TSContinuous got = rockpool::read_npz_continuous(npz);
+  REQUIRE(got.num_samples() == v.times().size());
+  REQUIRE(got.num_channels() == 8);
+  for (std::size_t k = 0; k < got.num_samples(); ++k) {
+    for (std::size_t c = 0; c < 8; ++c) CHECK(got.samples()[k * 8 + c] == v.samples()[k * 8 + c]);
+  }
+}
+
+TEST_CASE("rockpool demo --model picks the neuron model by name; run --list-models lists them") {
+  Result r = run("demo --neurons 100 --duration 50ms --model LIFClocked");
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("LIFClocked:") != std::string::npos);
+  r = run("demo --neurons 100 --duration 50ms --model NoSuchModel");
+  CHECK(r.exit_code == 2);
+  CHECK(r.output.find("known: LIFExact") != std::string::npos);
+  CHECK(run("demo --neurons 100 --duration 50ms --model Rate").exit_code == 2);  // not spiking
+  r = run("run --list-models");
+  CHECK(r.exit_code == 0);
+  for (const char* model : {"LIFExact", "LIFClocked", "ExpSyn", "FFRateEuler", "Rate"}) {
+    std::string line_start = "\n";  // one model per line
+    line_start += model;
+    CHECK((r.output.starts_with(model) || r.output.find(line_start) != std::string::npos));
+  }
 }
