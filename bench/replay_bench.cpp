@@ -77,6 +77,15 @@ double plain_read_seconds(const std::string& path, std::vector<char>& buffer) {
   return since(t0);
 }
 
+// Camera formats (AEDAT, Prophesee) store pixels: the 1024 channels are the two polarities
+// of a 32 x 16 sensor, in both directions.
+AddressMapping camera_mapping() {
+  AddressMapping m;
+  m.width = 32;
+  m.height = 16;
+  return m;
+}
+
 // Writes the benchmark's events in `format` (once per process); empty if it cannot.
 std::string events_file(const EventFormat& format, std::string& why_not) {
   const std::string path =
@@ -90,6 +99,7 @@ std::string events_file(const EventFormat& format, std::string& why_not) {
   info.format = format.format;
   info.num_channels = kChannels;
   info.t_start = Time::zero();
+  info.address_mapping = camera_mapping();  // camera formats: channels as pixels of a 32x16 sensor
   try {
     auto writer = create_event_writer(path, format.format, info);
     std::vector<Time> times;
@@ -125,7 +135,7 @@ void reader_vs_plain_read(benchmark::State& state, const EventFormat* format) {
   for (auto _ : state) {
     plain_total += plain_read_seconds(path, buffer);
     const auto t0 = Clock::now();
-    auto reader = open_event_reader(path);
+    auto reader = open_event_reader(path, {.address_mapping = camera_mapping()});
     while (auto chunk = reader->next_chunk()) {
       for (const Channel c : chunk->channels) checksum += c;
       events += chunk->channels.size();

@@ -1,5 +1,7 @@
 #include "io/native_log.hpp"
 
+#include <zlib.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -38,16 +40,6 @@ constexpr std::string_view kTrailerMagic{"\x89RPLEND\n", 8};
 constexpr std::byte kChunkKind{'C'};
 constexpr std::byte kFooterKind{'F'};
 
-constexpr std::array<std::uint32_t, 256> make_crc_table() {
-  std::array<std::uint32_t, 256> table{};
-  for (std::uint32_t n = 0; n < 256; ++n) {
-    std::uint32_t c = n;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    table[n] = c;
-  }
-  return table;
-}
-constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int k = 0; k < 4; ++k) out.push_back(static_cast<char>((v >> (8 * k)) & 0xFF));
@@ -100,10 +92,18 @@ std::string describe_time(Time t) { return format_seconds(t) + " s"; }
 
 }  // namespace
 
+// zlib's CRC-32 (the same polynomial and conventions), which works on several bytes at a
+// time: a byte-at-a-time table loop was 40 % of reading a native log.
 std::uint32_t crc32(std::span<const std::byte> bytes, std::uint32_t crc) {
-  std::uint32_t c = ~crc;
-  for (std::byte b : bytes) c = kCrcTable[(c ^ std::to_integer<std::uint32_t>(b)) & 0xFF] ^ (c >> 8);
-  return ~c;
+  uLong c = crc;
+  const auto* data = reinterpret_cast<const Bytef*>(bytes.data());
+  for (std::size_t left = bytes.size(); left > 0;) {
+    const auto n = static_cast<uInt>(std::min<std::size_t>(left, 1u << 30));
+    c = ::crc32(c, data, n);
+    data += n;
+    left -= n;
+  }
+  return static_cast<std::uint32_t>(c);
 }
 
 std::uint32_t crc32(std::string_view bytes, std::uint32_t crc) {
