@@ -125,7 +125,8 @@ class ModelRegistry {
 };
 
 // The models of this library (LIFExact, LIFClocked, ExpSyn, ExpSynExact, PassThrough,
-// FFRateEuler, RecRateEuler, Rate, and whatever else registers in model_registry.cpp).
+// FFRateEuler, RecRateEuler, Rate, AeifPscExp, CLIAF, SoftMax, RecDIAF, FFUpDown,
+// PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter; doc/configs.md).
 ModelRegistry builtin_models();
 
 // Registration functions of the built-in models, one per model file.
