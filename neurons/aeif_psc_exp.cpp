@@ -1,5 +1,7 @@
 #include "neurons/aeif_psc_exp.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -490,6 +492,26 @@ bool AeifPscExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   store(i, n);
   set_due(i, next_due(n, window_[i]), changed);
   return spike;
+}
+
+// Checkpoints: the state at last_, the solver's step, the look-ahead windows and what each
+// neuron's due time (held by the scheduler, saved by the engine) stands for.
+void AeifPscExp::save_state(StateWriter& out) const {
+  for (const auto* v : {&v_, &w_, &i_ex_, &i_in_, &h_, &due_v_, &due_w_, &due_h_}) out.put_array(*v);
+  for (const auto* v : {&last_, &ref_until_, &window_, &due_}) out.put_array(*v);
+  out.put_array(due_exact_);
+  out.put_array(due_state_);
+  out.put(accepted_);
+  out.put(rejected_);
+}
+
+void AeifPscExp::restore_state(StateReader& in) {
+  for (auto* v : {&v_, &w_, &i_ex_, &i_in_, &h_, &due_v_, &due_w_, &due_h_}) in.get_exact(*v, "AeifPscExp state");
+  for (auto* v : {&last_, &ref_until_, &window_, &due_}) in.get_exact(*v, "AeifPscExp times");
+  in.get_exact(due_exact_, "AeifPscExp due_exact");
+  in.get_exact(due_state_, "AeifPscExp due_state");
+  accepted_ = in.get<std::uint64_t>("AeifPscExp accepted");
+  rejected_ = in.get<std::uint64_t>("AeifPscExp rejected");
 }
 
 }  // namespace rockpool

@@ -103,6 +103,9 @@ class AeifPscExp final : public Population {
   std::uint64_t accepted_steps() const { return accepted_; }
   std::uint64_t rejected_steps() const { return rejected_; }
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   struct Neuron {
     double v, w, i_ex, i_in;

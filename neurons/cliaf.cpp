@@ -1,5 +1,7 @@
 #include "neurons/cliaf.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -230,6 +232,37 @@ void SoftMax::step(std::span<const double> input, std::span<double> output) {
   double sum = 0.0;
   for (std::size_t j = 0; j < state_.size(); ++j) sum += (y_[j] = std::exp(state_[j] - top));
   for (std::size_t j = 0; j < state_.size(); ++j) output[j] = (y_[j] /= sum);
+}
+
+// Checkpoints: states, refractory counters, the recurrent delay line and the step counter
+// (it paces the bias and keys the noise).
+void CLIAF::save_state(StateWriter& out) const {
+  out.put_array(state_);
+  out.put_array(refractory_left_);
+  out.put_array(ring_);
+  out.put<std::uint64_t>(ring_pos_);
+  out.put(step_);
+}
+
+void CLIAF::restore_state(StateReader& in) {
+  in.get_exact(state_, "CLIAF state");
+  in.get_exact(refractory_left_, "CLIAF refractory_left");
+  in.get_exact(ring_, "CLIAF delay line");
+  ring_pos_ = in.get<std::uint64_t>("CLIAF ring position");
+  if (ring_pos_ >= std::max<std::size_t>(1, static_cast<std::size_t>(delay_steps_))) in.fail("CLIAF ring position out of range");
+  step_ = in.get<std::uint64_t>("CLIAF step");
+}
+
+void SoftMax::save_state(StateWriter& out) const {
+  out.put_array(state_);
+  out.put_array(y_);
+  out.put(step_);
+}
+
+void SoftMax::restore_state(StateReader& in) {
+  in.get_exact(state_, "SoftMax state");
+  in.get_exact(y_, "SoftMax y");
+  step_ = in.get<std::uint64_t>("SoftMax step");
 }
 
 }  // namespace rockpool

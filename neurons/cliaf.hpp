@@ -89,6 +89,9 @@ class CLIAF final : public ClockedLayer {
   void start() override;
   void step(std::span<const double> input, std::span<double> output) override;
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   WeightMatrix weights_in_;
   WeightMatrix weights_rec_;  // empty when feed-forward
@@ -141,6 +144,9 @@ class SoftMax final : public ClockedLayer {
 
   void start() override;
   void step(std::span<const double> input, std::span<double> output) override;
+
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
 
  private:
   WeightMatrix weights_;

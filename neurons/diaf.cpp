@@ -1,5 +1,7 @@
 #include "neurons/diaf.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -211,6 +213,24 @@ bool RecDIAF::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   }
   predict(i, changed);
   return true;
+}
+
+// Checkpoints: states, leak ticks applied, refractory ends and what each due time (saved by
+// the engine) stands for; t0 anchors the leak ticks.
+void RecDIAF::save_state(StateWriter& out) const {
+  out.put(t0_);
+  out.put_array(state_);
+  out.put_array(k_done_);
+  out.put_array(refr_end_);
+  out.put_array(due_on_tick_);
+}
+
+void RecDIAF::restore_state(StateReader& in) {
+  t0_ = in.get<std::int64_t>("RecDIAF t0");
+  in.get_exact(state_, "RecDIAF state");
+  in.get_exact(k_done_, "RecDIAF k_done");
+  in.get_exact(refr_end_, "RecDIAF refractory end");
+  in.get_exact(due_on_tick_, "RecDIAF due_on_tick");
 }
 
 }  // namespace rockpool

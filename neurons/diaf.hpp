@@ -79,6 +79,9 @@ class RecDIAF final : public Population {
                PredictionList& changed) override;
   bool on_due(Time t, NeuronIndex i, PredictionList& changed) override;
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   // The state of neuron i after the leak ticks k_done < k <= k_last (those before its
   // refractory end skipped). Pre: no threshold crossing among them.

@@ -1,5 +1,7 @@
 #include "neurons/event_pass.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <cassert>
 #include <cmath>
 #include <string>
@@ -54,5 +56,10 @@ bool PassThroughEvents::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   if (--pending_[i] > 0) changed.push_back({i, t});  // the next copy, still at t
   return true;
 }
+
+// Checkpoints: the copies still to emit at the current time (their due times are the engine's).
+void PassThroughEvents::save_state(StateWriter& out) const { out.put_array(pending_); }
+
+void PassThroughEvents::restore_state(StateReader& in) { in.get_exact(pending_, "PassThroughEvents pending"); }
 
 }  // namespace rockpool

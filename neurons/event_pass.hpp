@@ -42,6 +42,9 @@ class PassThroughEvents final : public Population {
                PredictionList& changed) override;
   bool on_due(Time t, NeuronIndex i, PredictionList& changed) override;
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   WeightMatrix weights_;
   std::vector<std::uint64_t> pending_;  // events still to emit at the current time, per output channel

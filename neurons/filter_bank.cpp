@@ -1,5 +1,7 @@
 #include "neurons/filter_bank.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <cmath>
 #include <numbers>
 #include <string>
@@ -232,6 +234,15 @@ void ButterFilterBank::step(std::span<const double> input, std::span<double> out
     }
   }
   std::copy(y_.begin(), y_.end(), output.begin());
+}
+
+// Checkpoints: the filters' delay elements and the output held since the last tick.
+void ButterFilterBank::save_state(StateWriter& out) const {
+  for (const auto* v : {&z1_, &z2_, &lp_z1_, &lp_z2_, &y_}) out.put_array(*v);
+}
+
+void ButterFilterBank::restore_state(StateReader& in) {
+  for (auto* v : {&z1_, &z2_, &lp_z1_, &lp_z2_, &y_}) in.get_exact(*v, "ButterFilterBank filter state");
 }
 
 }  // namespace rockpool

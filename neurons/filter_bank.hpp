@@ -90,6 +90,9 @@ class ButterFilterBank final : public ClockedLayer {
   std::vector<Biquad> band_sections(std::size_t c) const;
   const std::vector<Biquad>& lowpass_sections() const { return lowpass_; }
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   Parameters params_;
   std::size_t channels_;

@@ -5,11 +5,18 @@
 #include <cmath>
 
 #include "engine/error.hpp"
+#include "neurons/aeif_psc_exp.hpp"
+#include "neurons/cliaf.hpp"
+#include "neurons/diaf.hpp"
+#include "neurons/event_pass.hpp"
 #include "neurons/exp_syn.hpp"
+#include "neurons/filter_bank.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 #include "neurons/parameter_checks.hpp"
 #include "neurons/rate.hpp"
+#include "neurons/rec_fs_spike.hpp"
+#include "neurons/updown.hpp"
 
 namespace rockpool {
 namespace {
@@ -91,6 +98,14 @@ std::string ModelParams::text(std::string_view name, std::string fallback) const
   if (!p) return fallback;
   if (p->text.empty() || !p->values.empty()) throw InvalidArgument(name, "takes a name (text: \"...\")");
   return lower(p->text);
+}
+
+std::optional<std::vector<double>> ModelParams::numbers_or_none(std::string_view name,
+                                                               std::optional<std::vector<double>> fallback) const {
+  const ModelParam* p = find(name);
+  if (!p) return fallback;
+  if (!p->text.empty() && p->values.empty() && lower(p->text) == "none") return std::nullopt;
+  return numbers(name, {});
 }
 
 std::vector<std::string> ModelParams::unused() const {
@@ -311,11 +326,227 @@ void register_rate_models(ModelRegistry& r) {
          }});
 }
 
+namespace {
+
+StateType state_type(const ModelParams& params, StateType fallback) {
+  const std::string name = params.text("state_type", std::string(state_type_name(fallback)));
+  if (name == "float") return StateType::kFloat64;  // Python's float, Rockpool's CLIAF default
+  for (const StateType t : {StateType::kInt8, StateType::kInt16, StateType::kInt32, StateType::kFloat32,
+                            StateType::kFloat64}) {
+    if (name == state_type_name(t)) return t;
+  }
+  throw InvalidArgument("state_type", "unknown type '" + name + "' (int8, int16, int32, float32, float64, float)");
+}
+
+// An N x N matrix given as a parameter (required), row-major as the model states.
+WeightMatrix square_matrix(const ModelSpec& s, std::string_view name, std::string_view what) {
+  if (!s.params.has(name)) throw InvalidArgument(name, "required: the size x size " + std::string(what));
+  return weight_matrix({s.node, s.size, s.size, s.params, s.seed}, name);
+}
+
+bool flag(const ModelParams& params, std::string_view name, bool fallback) {
+  const std::uint64_t v = params.integer(name, fallback ? 1 : 0);
+  if (v > 1) throw InvalidArgument(name, "must be 0 or 1");
+  return v == 1;
+}
+
+}  // namespace
+
+void register_aeif_models(ModelRegistry& r) {
+  r.add({"AeifPscExp", {"aeif", "aeif_psc_exp"},
+         "adaptive exponential IF, exponential current synapses (NEST's aeif_psc_exp), adaptive solver "
+         "(neurons/aeif_psc_exp.hpp)",
+         [](const ModelSpec& s) {
+           AeifPscExp::Parameters p;
+           p.C_m = s.params.number("C_m", p.C_m);
+           p.g_L = s.params.number("g_L", p.g_L);
+           p.E_L = s.params.number("E_L", p.E_L);
+           p.V_th = s.params.number("V_th", p.V_th);
+           p.Delta_T = s.params.number("Delta_T", p.Delta_T);
+           p.tau_w = s.params.number("tau_w", p.tau_w);
+           p.a = s.params.number("a", p.a);
+           p.b = s.params.number("b", p.b);
+           p.V_reset = s.params.number("V_reset", p.V_reset);
+           p.t_ref = s.params.duration("t_ref", p.t_ref);
+           p.V_peak = s.params.number("V_peak", p.V_peak);
+           p.tau_syn_ex = s.params.number("tau_syn_ex", p.tau_syn_ex);
+           p.tau_syn_in = s.params.number("tau_syn_in", p.tau_syn_in);
+           p.I_e = s.params.number("I_e", p.I_e);
+           auto aeif = std::make_unique<AeifPscExp>(p, s.size);
+           if (s.params.has("V_m")) aeif->set_v_mem(neuron_detail::per_unit("V_m", s.params.numbers("V_m", {}), s.size));
+           if (s.params.has("w")) aeif->set_w(neuron_detail::per_unit("w", s.params.numbers("w", {}), s.size));
+           return BuiltModel{std::move(aeif)};
+         }});
+}
+
+void register_cliaf_models(ModelRegistry& r) {
+  r.add({"CLIAF", {"FFCLIAF", "RecCLIAF"},
+         "constant-leak integrate-and-fire, clocked, quantised state; recurrent with weights_rec (neurons/cliaf.hpp)",
+         [](const ModelSpec& s) {
+           CLIAF::Parameters p;
+           p.bias = s.params.numbers("bias", p.bias);
+           p.v_thresh = s.params.numbers("v_thresh", p.v_thresh);
+           p.v_reset = s.params.numbers("v_reset", p.v_reset);
+           p.v_subtract = s.params.numbers_or_none("v_subtract", p.v_subtract);
+           p.refractory = s.params.numbers("refractory", p.refractory);
+           p.dt = s.params.optional_duration("dt");
+           p.delay = s.params.optional_duration("delay");
+           p.tTauBias = s.params.optional_duration("tTauBias");
+           p.state_type = state_type(s.params, p.state_type);
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.seed = seed(s);
+           std::optional<WeightMatrix> rec;
+           if (s.params.has("weights_rec")) rec = square_matrix(s, "weights_rec", "recurrent weights");
+           auto layer = std::make_unique<CLIAF>(weight_matrix(s, "weights_in"), std::move(rec), p);
+           if (s.params.has("state")) layer->set_state(neuron_detail::per_unit("state", s.params.numbers("state", {}), s.size));
+           return BuiltModel{std::move(layer)};
+         }});
+  r.add({"SoftMax", {"SoftMaxLayer"}, "leak-free integrator of weighted spikes, softmax output, clocked (neurons/cliaf.hpp)",
+         [](const ModelSpec& s) {
+           SoftMax::Parameters p;
+           p.dt = s.params.duration("dt", p.dt);
+           p.thresh = s.params.number("thresh", p.thresh);
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.seed = seed(s);
+           return BuiltModel{std::make_unique<SoftMax>(weight_matrix(s), p)};
+         }});
+}
+
+// RecDIAF's weights are engine projections (RecDIAF::add_to), which a model cannot add: in a
+// config, give the input weights as a projection into the node and the recurrent weights
+// as a projection from the node to itself with delay = Rockpool's `delay` (after the input
+// projection: deliveries at equal times go by projection order). The layer's own matrices
+// are then unused and built as zeros.
+void register_diaf_models(ModelRegistry& r) {
+  r.add({"RecDIAF", {"DIAF"},
+         "digital IAF, quantised state, event-driven; weights are config projections (neurons/diaf.hpp)",
+         [](const ModelSpec& s) {
+           RecDIAF::Parameters p;
+           p.tau_leak = s.params.duration("tau_leak", p.tau_leak);
+           p.refractory = s.params.numbers("refractory", p.refractory);
+           p.v_thresh = s.params.numbers("v_thresh", p.v_thresh);
+           p.v_reset = s.params.numbers("v_reset", p.v_reset);
+           p.v_rest = s.params.numbers_or_none("v_rest", p.v_rest);
+           p.leak = s.params.numbers("leak", p.leak);
+           p.v_subtract = s.params.numbers_or_none("v_subtract", p.v_subtract);
+           p.state_type = state_type(s.params, p.state_type);
+           const std::size_t rows = s.size_in ? s.size_in : s.size;
+           return BuiltModel{std::make_unique<RecDIAF>(WeightMatrix(rows, s.size, std::vector<double>(rows * s.size, 0.0)),
+                                                       WeightMatrix(s.size, s.size, std::vector<double>(s.size * s.size, 0.0)),
+                                                       p)};
+         }});
+}
+
+// FFUpDown's size is its number of *input* channels (size_out = 2 multi_channels size).
+void register_updown_models(ModelRegistry& r) {
+  r.add({"FFUpDown", {"UpDown"}, "delta modulator, analogue in, up/down spike channels out; size = inputs (neurons/updown.hpp)",
+         [](const ModelSpec& s) {
+           FFUpDown::Parameters p;
+           p.multi_channels = s.params.integer("multi_channels", p.multi_channels);
+           p.repeat_output = s.params.integer("repeat_output", p.repeat_output);
+           p.dt = s.params.duration("dt", p.dt);
+           p.tau_decay = s.params.numbers_or_none("tau_decay", p.tau_decay).value_or(std::vector<double>{});
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.thr_up = s.params.numbers("thr_up", p.thr_up);
+           p.thr_down = s.params.numbers("thr_down", p.thr_down);
+           p.multiplex_spikes = flag(s.params, "multiplex_spikes", p.multiplex_spikes);
+           p.seed = seed(s);
+           return BuiltModel{std::make_unique<FFUpDown>(s.size, p)};
+         }});
+}
+
+// The routing matrix is the layer's, but events reach it through a projection: in a config,
+// connect the input with the same weights (PassThroughEvents::input_projection()).
+void register_event_pass_models(ModelRegistry& r) {
+  r.add({"PassThroughEvents", {}, "routes and multiplies events by a whole-number matrix (neurons/event_pass.hpp)",
+         [](const ModelSpec& s) { return BuiltModel{std::make_unique<PassThroughEvents>(weight_matrix(s))}; }});
+}
+
+void register_rec_fs_models(ModelRegistry& r) {
+  r.add({"RecFSSpikeEulerBT", {}, "recurrent spiking, fast and slow synapses, Euler with back-stepping (neurons/rec_fs_spike.hpp)",
+         [](const ModelSpec& s) {
+           if (s.size_in && s.size_in != s.size) {
+             throw DimensionMismatch("size_in", "RecFSSpikeEulerBT takes one input per neuron (size_in = size)");
+           }
+           RecFSSpikeEulerBT::Parameters p;
+           p.weights_fast = square_matrix(s, "weights_fast", "fast weights, [post][pre]");
+           p.weights_slow = square_matrix(s, "weights_slow", "slow weights, [post][pre]");
+           p.bias = s.params.numbers("bias", p.bias);
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.tau_mem = s.params.numbers("tau_mem", p.tau_mem);
+           p.tau_syn_r_fast = s.params.numbers("tau_syn_r_fast", p.tau_syn_r_fast);
+           p.tau_syn_r_slow = s.params.numbers("tau_syn_r_slow", p.tau_syn_r_slow);
+           p.v_thresh = s.params.numbers("v_thresh", p.v_thresh);
+           p.v_reset = s.params.numbers("v_reset", p.v_reset);
+           p.v_rest = s.params.numbers("v_rest", p.v_rest);
+           p.refractory = s.params.number("refractory", p.refractory);
+           p.dt = s.params.optional_duration("dt");
+           if (s.params.has("min_delta")) p.min_delta = s.params.number("min_delta", 0.0);
+           p.seed = seed(s);
+           return BuiltModel{std::make_unique<RecFSSpikeEulerBT>(std::move(p))};
+         }});
+}
+
+namespace {
+
+// fs (Hz) sets dt; without it, the model's default (16 kHz).
+void filter_common(const ModelParams& params, ButterFilterBank::Parameters& p) {
+  if (params.has("fs")) {
+    const double fs = params.number("fs", 0.0);
+    if (!(fs > 0)) throw InvalidArgument("fs", "must be positive");
+    p.dt = Duration::from_seconds(1.0 / fs);
+  }
+  const std::uint64_t order = params.integer("order", static_cast<std::uint64_t>(p.order));
+  p.order = order > 64 ? 65 : static_cast<int>(order);  // the constructor names the range
+  p.envelope = flag(params, "envelope", p.envelope);
+}
+
+}  // namespace
+
+// `size` must equal the number of bands (the output channels); one analogue input.
+void register_filter_bank_models(ModelRegistry& r) {
+  r.add({"ButterFilter", {"ButterFilterBank"},
+         "Butterworth band-pass bank at given frequency / bandwidth, rectified and low-passed (neurons/filter_bank.hpp)",
+         [](const ModelSpec& s) {
+           ButterFilterBank::Parameters p;
+           filter_common(s.params, p);
+           if (!s.params.has("frequency")) throw InvalidArgument("frequency", "required: the bands' centre frequencies (Hz)");
+           const std::vector<double> f = s.params.numbers("frequency", {});
+           const std::vector<double> bw = s.params.numbers("bandwidth", {});
+           if (bw.empty()) throw InvalidArgument("bandwidth", "required: 1 or one per band (Hz)");
+           p.bands = ButterFilterBank::butter_bands(f, bw);
+           p.cutoff_fs = s.params.number("cutoff_fs", p.cutoff_fs);
+           if (p.bands.size() != s.size) {
+             throw DimensionMismatch("frequency", "has " + std::to_string(p.bands.size()) + " bands for size " +
+                                                      std::to_string(s.size));
+           }
+           return BuiltModel{std::make_unique<ButterFilterBank>(std::move(p))};
+         }});
+  r.add({"ButterMelFilter", {"ButterMel"},
+         "Butterworth band-pass bank on a mel scale, size = num_filters (neurons/filter_bank.hpp)", [](const ModelSpec& s) {
+           ButterFilterBank::Parameters p;
+           filter_common(s.params, p);
+           const double cutoff = s.params.number("cutoff_fs", 100.0);
+           const double width = s.params.number("filter_width", 2.0);
+           if (s.size > 100000) throw InvalidArgument("size", "too many filters");
+           p.bands = ButterFilterBank::mel_bands(1.0 / to_seconds(p.dt), static_cast<int>(s.size), cutoff, width);
+           p.cutoff_fs = cutoff;  // Rockpool's one cutoff_fs: the lowest band and the envelope's low-pass
+           return BuiltModel{std::make_unique<ButterFilterBank>(std::move(p))};
+         }});
+}
+
 ModelRegistry builtin_models() {
   ModelRegistry r;
   register_lif_models(r);
   register_exp_syn_models(r);
   register_rate_models(r);
+  register_aeif_models(r);
+  register_cliaf_models(r);
+  register_diaf_models(r);
+  register_updown_models(r);
+  register_event_pass_models(r);
+  register_rec_fs_models(r);
+  register_filter_bank_models(r);
   // New models: one register_*(r) call here (see model_registry.hpp).
   return r;
 }

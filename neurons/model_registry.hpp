@@ -60,6 +60,9 @@ class ModelParams {
   std::vector<double> numbers(std::string_view name, std::vector<double> fallback) const;
   // A non-negative whole number (seeds, counts).
   std::uint64_t integer(std::string_view name, std::uint64_t fallback) const;
+  // Numbers, or the text "none" (nullopt): Rockpool's optional per-unit parameters.
+  std::optional<std::vector<double>> numbers_or_none(std::string_view name,
+                                                     std::optional<std::vector<double>> fallback) const;
   // A duration: one number in seconds, or a text with a unit ("100us"), rounded once.
   Duration duration(std::string_view name, Duration fallback) const;
   std::optional<Duration> optional_duration(std::string_view name) const;
@@ -122,12 +125,20 @@ class ModelRegistry {
 };
 
 // The models of this library (LIFExact, LIFClocked, ExpSyn, ExpSynExact, PassThrough,
-// FFRateEuler, RecRateEuler, Rate, and whatever else registers in model_registry.cpp).
+// FFRateEuler, RecRateEuler, Rate, AeifPscExp, CLIAF, SoftMax, RecDIAF, FFUpDown,
+// PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter; doc/configs.md).
 ModelRegistry builtin_models();
 
 // Registration functions of the built-in models, one per model file.
 void register_lif_models(ModelRegistry& registry);
 void register_exp_syn_models(ModelRegistry& registry);
 void register_rate_models(ModelRegistry& registry);
+void register_aeif_models(ModelRegistry& registry);          // AeifPscExp
+void register_cliaf_models(ModelRegistry& registry);         // CLIAF, SoftMax
+void register_diaf_models(ModelRegistry& registry);          // RecDIAF
+void register_updown_models(ModelRegistry& registry);        // FFUpDown
+void register_event_pass_models(ModelRegistry& registry);    // PassThroughEvents
+void register_rec_fs_models(ModelRegistry& registry);        // RecFSSpikeEulerBT
+void register_filter_bank_models(ModelRegistry& registry);   // ButterFilter, ButterMelFilter
 
 }  // namespace rockpool

@@ -1,5 +1,7 @@
 #include "neurons/rec_fs_spike.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -181,6 +183,30 @@ void RecFSSpikeEulerBT::step(std::span<const double> input, std::span<double> ou
     }
   }
   ++bin_;
+}
+
+// Checkpoints: the integrator's clock, state, its values before the last iteration (the
+// back-step interpolates from them), refractory counters and the held input samples.
+void RecFSSpikeEulerBT::save_state(StateWriter& out) const {
+  out.put(t_time_);
+  out.put(t_last_);
+  out.put(bin_);
+  for (const auto* v : {&v_, &i_slow_, &i_fast_, &v_last_, &i_slow_last_, &i_fast_last_, &refractory_left_,
+                        &input_now_, &input_before_}) {
+    out.put_array(*v);
+  }
+  out.put_array(precise_);
+}
+
+void RecFSSpikeEulerBT::restore_state(StateReader& in) {
+  t_time_ = in.get<double>("RecFSSpikeEulerBT t_time");
+  t_last_ = in.get<double>("RecFSSpikeEulerBT t_last");
+  bin_ = in.get<std::uint64_t>("RecFSSpikeEulerBT bin");
+  for (auto* v : {&v_, &i_slow_, &i_fast_, &v_last_, &i_slow_last_, &i_fast_last_, &refractory_left_, &input_now_,
+                  &input_before_}) {
+    in.get_exact(*v, "RecFSSpikeEulerBT state");
+  }
+  in.get_array(precise_, "RecFSSpikeEulerBT precise spikes");
 }
 
 }  // namespace rockpool

@@ -92,6 +92,9 @@ class RecFSSpikeEulerBT final : public ClockedLayer {
   // The spikes of the last step, with their interpolated times, in order.
   std::span<const PreciseSpike> precise_spikes() const { return precise_; }
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   // One Rockpool iteration; returns the neuron that spiked, or -1.
   std::int64_t iterate();

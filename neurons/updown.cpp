@@ -1,5 +1,7 @@
 #include "neurons/updown.hpp"
 
+#include "engine/checkpoint.hpp"
+
 #include <cassert>
 #include <cmath>
 #include <limits>
@@ -112,6 +114,22 @@ void FFUpDown::step(std::span<const double> input, std::span<double> output) {
   }
   initialised_ = true;
   ++step_;
+}
+
+// Checkpoints: the tracking values, whether they are started, the running spike count (it
+// picks the sub-channel) and the step counter (it keys the noise).
+void FFUpDown::save_state(StateWriter& out) const {
+  out.put_array(analog_value_);
+  out.put<std::uint8_t>(initialised_ ? 1 : 0);
+  out.put(spikes_out_);
+  out.put(step_);
+}
+
+void FFUpDown::restore_state(StateReader& in) {
+  in.get_exact(analog_value_, "FFUpDown analog_value");
+  initialised_ = in.get<std::uint8_t>("FFUpDown initialised") != 0;
+  spikes_out_ = in.get<std::uint64_t>("FFUpDown spikes_out");
+  step_ = in.get<std::uint64_t>("FFUpDown step");
 }
 
 }  // namespace rockpool

@@ -64,6 +64,9 @@ class FFUpDown final : public ClockedLayer {
   void start() override;
   void step(std::span<const double> input, std::span<double> output) override;
 
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
  private:
   std::size_t size_in_;
   Parameters params_;

@@ -308,6 +308,10 @@ Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, con
             {"refractory", {}, "2ms"}};
     if (info->name == "LIFClocked") list.push_back({"dt", {}, "100us"});
   }
+  // The weights below are in units of the LIF threshold; AeifPscExp's are currents (A):
+  // 1 nA for 0.2 ms lifts its membrane (281 pF) by about 0.7 mV, as a weight of 0.3 does
+  // about a third of the LIF threshold's way.
+  const double weight_unit = info->name == "AeifPscExp" ? 10e-9 : 1.0;
   Network net;
   const NodeId in = net.add("input", std::make_unique<PoissonSource>(n_in, 20.0, seed));
   std::size_t blocks = 1;  // LIFClocked: port p of neuron i is input channel p * size + i
@@ -326,6 +330,7 @@ Timed run_demo_network(std::size_t n, double duration_s, std::uint64_t seed, con
   auto connect = [&](NodeId from, std::size_t from_n, NodeId to, std::size_t to_n, double prob, double w,
                      std::uint32_t port, std::uint64_t s) {
     port = std::min<std::uint32_t>(port, static_cast<std::uint32_t>(ports - 1));
+    w *= weight_unit;
     if (blocks == 1) {
       net.connect(from, to, Projection::random(from_n, to_n, prob, w, milliseconds(1), s, port));
       return;

@@ -501,9 +501,17 @@ TEST_CASE("rockpool demo --model picks the neuron model by name; run --list-mode
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("known: LIFExact") != std::string::npos);
   CHECK(run("demo --neurons 100 --duration 50ms --model Rate").exit_code == 2);  // not spiking
+  // AeifPscExp by its alias, its weights in amps: the network spikes.
+  r = run("demo --neurons 1000 --duration 100ms --model aeif");  // 50 inputs per neuron: it fires
+  CHECK(r.exit_code == 0);
+  const std::size_t at = r.output.find("aeif:");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stoul(r.output.substr(at + 5)) > 0);  // "aeif:   N spikes"
   r = run("run --list-models");
   CHECK(r.exit_code == 0);
-  for (const char* model : {"LIFExact", "LIFClocked", "ExpSyn", "FFRateEuler", "Rate"}) {
+  for (const char* model : {"LIFExact", "LIFClocked", "ExpSyn", "FFRateEuler", "Rate", "AeifPscExp", "CLIAF", "SoftMax",
+                            "RecDIAF", "FFUpDown", "PassThroughEvents", "RecFSSpikeEulerBT", "ButterFilter",
+                            "ButterMelFilter"}) {
     std::string line_start = "\n";  // one model per line
     line_start += model;
     CHECK((r.output.starts_with(model) || r.output.find(line_start) != std::string::npos));
