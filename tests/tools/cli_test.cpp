@@ -285,6 +285,8 @@ TEST_CASE("rockpool convert/info with AEDAT: --sensor makes camera events, --pol
   CHECK(text == "t[ns],channel\n1000,0\n2000,23\n3000,9\n");
   CHECK(run("info " + a2 + " --sensor 4y3").exit_code == 2);
   CHECK(run("info " + a2 + " --polarity up").exit_code == 2);
+}
+
 // rockpool run / replay (issue 7): configs drive networks; outputs equal the spikes of the
 // same network built in code; exit codes; real-time mode; the progress bar.
 #include "engine/simulation.hpp"
