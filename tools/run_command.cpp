@@ -131,6 +131,12 @@ int execute(const RunRequest& request) {
   const bool talk = request.verbosity != Verbosity::kQuiet;
   const bool verbose = request.verbosity == Verbosity::kVerbose;
 
+  for (const ConfigInput& in : config.inputs()) {
+    if (in.kind == ConfigInput::Kind::kSession && in.continuous) {
+      throw UsageError("the config's input '" + in.name + "' takes continuous values an application pushes through "
+                       "a Session (session { continuous: true }): rockpool run cannot feed it");
+    }
+  }
   ConfigBuildOptions build_options;
   build_options.input_paths = input_overrides(config, request.inputs);
   for (const ConfigInput& in : config.inputs()) {
@@ -138,10 +144,6 @@ int execute(const RunRequest& request) {
                                    [&](const auto& p) { return p.first == in.name; });
     if (in.kind == ConfigInput::Kind::kLog && in.path.empty() && !given) {
       throw UsageError("the config's input '" + in.name + "' reads a log: give it, --input FILE (or replay FILE)");
-    }
-    if (in.kind == ConfigInput::Kind::kSession && in.continuous) {
-      throw UsageError("the config's input '" + in.name + "' takes continuous values an application pushes through "
-                       "a Session (session { continuous: true }): rockpool run cannot feed it");
     }
     if (in.kind == ConfigInput::Kind::kSession && !given) {
       throw UsageError("the config's input '" + in.name + "' is fed by an application through a Session "
