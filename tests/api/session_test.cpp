@@ -449,6 +449,33 @@ projection { from: "level" to: "pass" one_to_one {} weight: 1 }
   CHECK(samples[2] == 2.0);  // tick 5: u(4 ms) = 1
 }
 
+TEST_CASE("NetworkBuilder: the config example of doc/api.md builds and runs as it says") {
+  std::ifstream doc(std::string(ROCKPOOL_SOURCE_ROOT) + "/doc/api.md");
+  REQUIRE(doc);
+  std::string line, text;
+  bool in_block = false;
+  while (std::getline(doc, line)) {
+    if (line == "# net.pbtxt") in_block = true;
+    else if (in_block && line.starts_with("```")) break;
+    if (in_block) text += line + "\n";
+  }
+  REQUIRE(!text.empty());
+  Session s(NetworkBuilder::from_text(text, "api.md"));
+  CHECK(s.input("sensor").id == 0);  // session inputs in the order listed
+  CHECK(s.input("level").id == 1);
+  CHECK_THROWS_AS(s.input("noise"), InvalidArgument);  // a generator, not a session input
+  s.observe("neurons");
+  s.observe("fast");
+  // Both sensor channels, weight 1.5 (one-to-one) and 2 (all to all) against threshold 1.
+  for (int k = 0; k < 10; ++k) s.push(Time::zero() + k * milliseconds(4), k % 2);
+  s.push(s.input("level"), Time::zero() + milliseconds(1), 0, 0.7);
+  s.advance_to(Time::zero() + milliseconds(50));
+  std::vector<OutputSpike> out;
+  s.poll(out);
+  CHECK(std::any_of(out.begin(), out.end(), [](const OutputSpike& o) { return o.output == 0; }));
+  CHECK(std::any_of(out.begin(), out.end(), [](const OutputSpike& o) { return o.output == 1; }));
+}
+
 TEST_CASE("NetworkBuilder: config errors name file:line:column") {
   struct Where {
     std::size_t line, column;
