@@ -167,13 +167,14 @@ std::string NetworkBuilder::summary() const { return impl_->network.summary(); }
 
 namespace {
 
-NetworkBuilder adopt(const NetworkConfig& config, NetworkBuilder builder) {
+NetworkBuilder from_config(const NetworkConfig& config) {
   ConfigBuildOptions options;
   options.session_input = [](const ConfigInput& in) -> std::unique_ptr<Node> {
     if (in.continuous) return std::make_unique<StreamContinuousSource>(in.size);
     return std::make_unique<StreamSource>(in.size);
   };
   BuiltNetwork built = config.build(options);
+  NetworkBuilder builder;
   NetworkBuilder::Impl& impl = NetworkBuilderAccess::impl(builder);
   impl.network = std::move(built.network);
   std::size_t k = 0;
@@ -185,10 +186,10 @@ NetworkBuilder adopt(const NetworkConfig& config, NetworkBuilder builder) {
 
 }  // namespace
 
-NetworkBuilder NetworkBuilder::from_file(const std::string& path) { return adopt(NetworkConfig::load(path), {}); }
+NetworkBuilder NetworkBuilder::from_file(const std::string& path) { return from_config(NetworkConfig::load(path)); }
 
 NetworkBuilder NetworkBuilder::from_text(std::string_view text, const std::string& name) {
-  return adopt(NetworkConfig::parse(text, name), {});
+  return from_config(NetworkConfig::parse(text, name));
 }
 
 }  // namespace rockpool

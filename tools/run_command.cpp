@@ -411,7 +411,7 @@ int run_run(std::span<const std::string> args) {
   po::options_description options("options");
   options.add_options()("config", po::value(&r.config), "network config (.pbtxt protobuf text or .json; doc/configs.md)")(
       "input", po::value(&r.inputs)->composing(),
-      "drive the config's log input with this event file (any readable format); NAME=FILE when it has several")(
+      "drive the config's log or (spiking) session input with this event file (any readable format); NAME=FILE when it has several")(
       "list-models", po::bool_switch(&list_models), "list the model names a config can use, and exit");
   add_common_options(options, r, quiet, verbose);
   po::positional_options_description positional;
