@@ -30,6 +30,7 @@ struct NetworkBuilder::Impl {
 
 struct NetworkBuilderAccess {
   static Network& network(NetworkBuilder& b) { return b.impl_->network; }
+  static NetworkBuilder::Impl& impl(NetworkBuilder& b) { return *b.impl_; }
   static NodeRef ref(NodeId id) { return NodeRef{id}; }
 };
 

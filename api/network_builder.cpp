@@ -1,11 +1,9 @@
-#include <charconv>
-#include <fstream>
-#include <sstream>
 #include <string>
 
 #include "api/builder_access.hpp"
 #include "api/stream_source.hpp"
 #include "engine/sources.hpp"
+#include "io/network_config.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 
@@ -163,170 +161,35 @@ std::size_t NetworkBuilder::num_nodes() const { return impl_->network.num_nodes(
 std::string NetworkBuilder::summary() const { return impl_->network.summary(); }
 
 // --- config files ------------------------------------------------------------------------
-// One statement per line: a kind, a name (or two for connect), then key=value options.
-// Durations take units ("5ms"); see doc/api.md.
+// The one config language of the project, io/network_config.proto (doc/configs.md): the
+// config builds the engine network, with streams for its session inputs, and the builder
+// takes it over.
 
 namespace {
 
-struct Statement {
-  std::vector<std::string> words;           // before the first key=value
-  std::vector<std::pair<std::string, std::string>> options;
-};
-
-class ConfigLine {
- public:
-  ConfigLine(Statement s, const std::string& file, std::uint64_t line) : s_(std::move(s)), file_(file), line_(line) {}
-
-  [[noreturn]] void fail(const std::string& problem) const { throw FormatError(file_, line_, problem); }
-  const std::vector<std::string>& words() const { return s_.words; }
-
-  bool has(std::string_view key) const {
-    for (const auto& [k, v] : s_.options) {
-      if (k == key) return true;
-    }
-    return false;
+NetworkBuilder from_config(const NetworkConfig& config) {
+  ConfigBuildOptions options;
+  options.session_input = [](const ConfigInput& in) -> std::unique_ptr<Node> {
+    if (in.continuous) return std::make_unique<StreamContinuousSource>(in.size);
+    return std::make_unique<StreamSource>(in.size);
+  };
+  BuiltNetwork built = config.build(options);
+  NetworkBuilder builder;
+  NetworkBuilder::Impl& impl = NetworkBuilderAccess::impl(builder);
+  impl.network = std::move(built.network);
+  std::size_t k = 0;
+  for (const ConfigInput& in : config.inputs()) {
+    if (in.kind == ConfigInput::Kind::kSession) impl.inputs.push_back({built.session_inputs[k++], in.continuous});
   }
-  const std::string& text(std::string_view key) const {
-    for (const auto& [k, v] : s_.options) {
-      if (k == key) return v;
-    }
-    fail("missing option " + std::string(key) + "=");
-  }
-  double number(std::string_view key, double fallback) const { return has(key) ? number(key) : fallback; }
-  double number(std::string_view key) const {
-    const std::string& v = text(key);
-    double x = 0;
-    const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (r.ec != std::errc() || r.ptr != v.data() + v.size()) fail(std::string(key) + "=" + v + " is not a number");
-    return x;
-  }
-  std::uint64_t count(std::string_view key, std::uint64_t fallback) const { return has(key) ? count(key) : fallback; }
-  std::uint64_t count(std::string_view key) const {
-    const std::string& v = text(key);
-    std::uint64_t x = 0;
-    const auto r = std::from_chars(v.data(), v.data() + v.size(), x);
-    if (r.ec != std::errc() || r.ptr != v.data() + v.size()) {
-      fail(std::string(key) + "=" + v + " is not a whole number");
-    }
-    return x;
-  }
-  Duration duration(std::string_view key, Duration fallback) const { return has(key) ? duration(key) : fallback; }
-  Duration duration(std::string_view key) const {
-    try {
-      return parse_duration(text(key), key);
-    } catch (const InvalidArgument& e) {
-      fail(e.what());
-    }
-  }
-  // Options this statement does not know are refused, so a typo is never silently ignored.
-  void only(std::initializer_list<std::string_view> known) const {
-    for (const auto& [k, v] : s_.options) {
-      if (std::find(known.begin(), known.end(), k) == known.end()) fail("unknown option " + k + "=");
-    }
-  }
-
- private:
-  Statement s_;
-  const std::string& file_;
-  std::uint64_t line_;
-};
-
-LifParameters lif_parameters(const ConfigLine& c) {
-  LifParameters p;
-  p.tau_mem = to_seconds(c.duration("tau_mem", Duration::from_seconds(p.tau_mem)));
-  if (c.has("tau_syn")) {
-    p.tau_syn.clear();
-    std::stringstream list(c.text("tau_syn"));
-    std::string item;
-    while (std::getline(list, item, ',')) p.tau_syn.push_back(to_seconds(parse_duration(item, "tau_syn")));
-  }
-  p.bias = c.number("bias", p.bias);
-  p.threshold = c.number("threshold", p.threshold);
-  p.v_rest = c.number("v_rest", p.v_rest);
-  p.v_reset = c.number("v_reset", p.v_reset);
-  p.refractory = c.duration("refractory", p.refractory);
-  return p;
+  return builder;
 }
 
 }  // namespace
 
-NetworkBuilder NetworkBuilder::from_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path, "cannot open for reading");
-  std::stringstream text;
-  text << in.rdbuf();
-  return from_text(text.str(), path);
-}
+NetworkBuilder NetworkBuilder::from_file(const std::string& path) { return from_config(NetworkConfig::load(path)); }
 
 NetworkBuilder NetworkBuilder::from_text(std::string_view text, const std::string& name) {
-  NetworkBuilder b;
-  std::istringstream lines{std::string(text)};
-  std::string raw;
-  std::uint64_t number = 0;
-  while (std::getline(lines, raw)) {
-    ++number;
-    const std::string line = raw.substr(0, raw.find('#'));
-    std::istringstream words(line);
-    Statement s;
-    std::string w;
-    while (words >> w) {
-      const auto eq = w.find('=');
-      if (eq == std::string::npos) {
-        if (!s.options.empty()) throw FormatError(name, number, "'" + w + "' after options: write key=value");
-        s.words.push_back(w);
-      } else {
-        s.options.emplace_back(w.substr(0, eq), w.substr(eq + 1));
-      }
-    }
-    if (s.words.empty() && s.options.empty()) continue;
-    const ConfigLine c(std::move(s), name, number);
-    const auto& ws = c.words();
-    if (ws.empty()) c.fail("a line starts with a kind (lif, connect, ...), not an option");
-    const std::string& kind = ws[0];
-    try {
-      if (kind == "connect") {
-        if (ws.size() != 4) c.fail("connect <pre> <post> <one_to_one|all_to_all|random> key=value...");
-        c.only({"weight", "delay", "p", "seed", "port"});
-        Connection conn;
-        const Duration delay = c.duration("delay", Duration::zero());
-        if (ws[3] == "one_to_one") conn = Connection::one_to_one(c.number("weight"), delay);
-        else if (ws[3] == "all_to_all") conn = Connection::all_to_all(c.number("weight"), delay);
-        else if (ws[3] == "random") conn = Connection::random(c.number("p"), c.number("weight"), delay, c.count("seed", 0));
-        else c.fail("unknown connection '" + ws[3] + "' (one_to_one, all_to_all, random)");
-        conn.port = static_cast<std::uint32_t>(c.count("port", 0));
-        b.connect(ws[1], ws[2], conn);
-        continue;
-      }
-      if (ws.size() != 2) c.fail(kind + " takes one name and key=value options");
-      const std::string& node = ws[1];
-      if (kind == "spike_input") {
-        c.only({"channels"});
-        b.spike_input(node, c.count("channels"));
-      } else if (kind == "continuous_input") {
-        c.only({"channels"});
-        b.continuous_input(node, c.count("channels"));
-      } else if (kind == "poisson") {
-        c.only({"channels", "rate", "seed"});
-        b.poisson(node, c.count("channels"), c.number("rate"), c.count("seed", 0));
-      } else if (kind == "regular") {
-        c.only({"channels", "period", "phase"});
-        b.regular(node, c.count("channels"), c.duration("period"), c.duration("phase", Duration::zero()));
-      } else if (kind == "lif") {
-        c.only({"size", "tau_mem", "tau_syn", "bias", "threshold", "v_rest", "v_reset", "refractory"});
-        b.lif(node, c.count("size"), lif_parameters(c));
-      } else if (kind == "lif_clocked") {
-        c.only({"size", "dt", "tau_mem", "tau_syn", "bias", "threshold", "v_rest", "v_reset", "refractory"});
-        b.lif_clocked(node, c.count("size"), c.duration("dt"), lif_parameters(c));
-      } else {
-        c.fail("unknown kind '" + kind + "' (spike_input, continuous_input, poisson, regular, lif, lif_clocked, connect)");
-      }
-    } catch (const FormatError&) {
-      throw;
-    } catch (const Error& e) {
-      c.fail(e.what());  // a bad value: name the line
-    }
-  }
-  return b;
+  return from_config(NetworkConfig::parse(text, name));
 }
 
 }  // namespace rockpool

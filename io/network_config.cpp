@@ -364,6 +364,10 @@ void NetworkConfig::Impl::extract() {
         out.kind = ConfigInput::Kind::kPoisson;
         if (in.poisson().rate_size() == 0) fail(path + ".poisson", "a Poisson input needs a rate (Hz)");
         break;
+      case config::Input::kSession:
+        out.kind = ConfigInput::Kind::kSession;
+        out.continuous = in.session().continuous();
+        break;
       case config::Input::kRegular:
         out.kind = ConfigInput::Kind::kRegular;
         if (duration(path + ".regular.period", in.regular().period()) <= Duration::zero()) {
@@ -541,19 +545,11 @@ BuiltNetwork NetworkConfig::build(const ConfigBuildOptions& options, const Model
     const ConfigInput& info = m.inputs[i];
     const std::string path = indexed("input", i);
     std::unique_ptr<Node> node;
-    if (info.kind == ConfigInput::Kind::kLog) {
-      std::string file = info.path;
-      bool from_options = false;
-      for (const auto& [name, p] : options.input_paths) {
-        if (name == info.name) {
-          file = p;
-          from_options = true;
-        }
-      }
-      if (file.empty()) {
-        m.fail(path, "input '" + info.name + "' reads a log, but no file is given (in the config's log { path: ... } "
-                     "or on the command line)");
-      }
+    const std::string* given = nullptr;  // the log input_paths gives it, the last if several
+    for (const auto& [name, p] : options.input_paths) {
+      if (name == info.name) given = &p;
+    }
+    auto log_source = [&](const std::string& file, const std::string& where) {
       EventLogSource::Options o;
       o.reader = options.reader;
       o.channels = info.size;
@@ -561,10 +557,36 @@ BuiltNetwork NetworkConfig::build(const ConfigBuildOptions& options, const Model
       try {
         node = std::make_unique<EventLogSource>(file, o);
       } catch (const Error& e) {
-        if (from_options) throw;
-        m.fail(path + ".log.path", e.what());
+        if (given) throw;  // the file came from the caller, not from the config
+        m.fail(where, e.what());
       }
       built.log_inputs.push_back(static_cast<NodeId>(net.num_nodes()));
+    };
+    if (info.kind == ConfigInput::Kind::kLog) {
+      const std::string file = given ? *given : info.path;
+      if (file.empty()) {
+        m.fail(path, "input '" + info.name + "' reads a log, but no file is given (in the config's log { path: ... } "
+                     "or on the command line)");
+      }
+      log_source(file, path + ".log.path");
+    } else if (info.kind == ConfigInput::Kind::kSession) {
+      if (given) {
+        if (info.continuous) {
+          m.fail(path + ".session", "input '" + info.name + "' takes continuous values pushed through a Session; "
+                                    "an event log cannot feed it");
+        }
+        log_source(*given, path);
+      } else if (options.session_input) {
+        node = options.session_input(info);
+        built.session_inputs.push_back(static_cast<NodeId>(net.num_nodes()));
+      } else if (info.continuous) {
+        m.fail(path + ".session", "input '" + info.name + "' takes continuous values the application pushes through "
+                                  "a Session: it cannot run without one");
+      } else {
+        m.fail(path + ".session", "input '" + info.name + "' is fed by the application through a Session: to run "
+                                  "it here, give it a log (rockpool run --input " + info.name + "=FILE, or rockpool "
+                                  "replay FILE)");
+      }
     } else if (info.kind == ConfigInput::Kind::kPoisson) {
       const config::PoissonInput& p = in.poisson();
       const std::uint64_t seed = p.has_seed() ? p.seed() : derived_seed(m.run.seed, 1, i);

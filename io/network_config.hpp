@@ -1,8 +1,9 @@
 // network_config.hpp: network and run configs, in protobuf text format or JSON.
 //
 // Use it to describe a network in a file rather than in code: nodes (a model by name from
-// neurons/model_registry.hpp, its size and Rockpool-named parameters), inputs (a log file
-// or a Poisson/regular generator), projections (dense, one-to-one, random, or a synapse
+// neurons/model_registry.hpp, its size and Rockpool-named parameters), inputs (a log file,
+// a Poisson/regular generator, or a stream the application feeds through a Session),
+// projections (dense, one-to-one, random, or a synapse
 // list), what to record, and the run's duration, seed and start. The schema is
 // io/network_config.proto; doc/configs.md documents every field with an example.
 //
@@ -18,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,11 +35,14 @@ namespace rockpool {
 enum class ConfigSyntax { kText, kJson };
 
 struct ConfigInput {
-  enum class Kind { kLog, kPoisson, kRegular };
+  // kSession: fed by the application through a Session (NetworkBuilder::from_file), or by a
+  // log given in ConfigBuildOptions::input_paths (rockpool run --input, replay).
+  enum class Kind { kLog, kPoisson, kRegular, kSession };
   std::string name;
   Kind kind = Kind::kLog;
   std::size_t size = 0;
-  std::string path;  // kLog: as resolved against the config's folder; empty if not given
+  std::string path;         // kLog: as resolved against the config's folder; empty if not given
+  bool continuous = false;  // kSession: held values rather than spikes
 };
 
 struct ConfigRecord {
@@ -55,15 +60,20 @@ struct ConfigRun {
 };
 
 struct ConfigBuildOptions {
-  // Replaces the path of the log input of that name.
+  // Replaces the path of the log input of that name, or feeds the session input of that
+  // name (a spiking one) from a log.
   std::vector<std::pair<std::string, std::string>> input_paths;
+  // Makes the node of a session input that input_paths does not feed (api/ makes the
+  // stream a Session pushes into). Without it, such an input is a ConfigError naming it.
+  std::function<std::unique_ptr<Node>(const ConfigInput&)> session_input;
   EventReaderOptions reader;
   ChannelPolicy out_of_range = ChannelPolicy::kError;
 };
 
 struct BuiltNetwork {
   Network network;
-  std::vector<NodeId> log_inputs;  // the EventLogSource nodes, in config order
+  std::vector<NodeId> log_inputs;      // the EventLogSource nodes, in config order
+  std::vector<NodeId> session_inputs;  // the nodes session_input made, in config order
 };
 
 class NetworkConfig {

@@ -88,12 +88,18 @@ EventFileFormat output_format(const std::string& path, const std::optional<std::
   return *f;
 }
 
+// A log input, or a spiking session input (which a log feeds here, standing in for the
+// application).
+bool takes_log(const ConfigInput& in) {
+  return in.kind == ConfigInput::Kind::kLog || (in.kind == ConfigInput::Kind::kSession && !in.continuous);
+}
+
 // Which log input each --input feeds.
 std::vector<std::pair<std::string, std::string>> input_overrides(const NetworkConfig& config,
                                                                  const std::vector<std::string>& inputs) {
   std::vector<std::string> logs;
   for (const ConfigInput& in : config.inputs()) {
-    if (in.kind == ConfigInput::Kind::kLog) logs.push_back(in.name);
+    if (takes_log(in)) logs.push_back(in.name);
   }
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& arg : inputs) {
@@ -104,7 +110,7 @@ std::vector<std::pair<std::string, std::string>> input_overrides(const NetworkCo
     }
     if (logs.empty()) {
       throw UsageError("the config " + config.file() +
-                       " has no log input to feed: add one, e.g. input { name: \"in\" size: 128 log {} }");
+                        " has no log or session input to feed: add one, e.g. input { name: \"in\" size: 128 log {} }");
     }
     if (logs.size() > 1) {
       std::string names;
@@ -125,6 +131,12 @@ int execute(const RunRequest& request) {
   const bool talk = request.verbosity != Verbosity::kQuiet;
   const bool verbose = request.verbosity == Verbosity::kVerbose;
 
+  for (const ConfigInput& in : config.inputs()) {
+    if (in.kind == ConfigInput::Kind::kSession && in.continuous) {
+      throw UsageError("the config's input '" + in.name + "' takes continuous values an application pushes through "
+                       "a Session (session { continuous: true }): rockpool run cannot feed it");
+    }
+  }
   ConfigBuildOptions build_options;
   build_options.input_paths = input_overrides(config, request.inputs);
   for (const ConfigInput& in : config.inputs()) {
@@ -132,6 +144,10 @@ int execute(const RunRequest& request) {
                                    [&](const auto& p) { return p.first == in.name; });
     if (in.kind == ConfigInput::Kind::kLog && in.path.empty() && !given) {
       throw UsageError("the config's input '" + in.name + "' reads a log: give it, --input FILE (or replay FILE)");
+    }
+    if (in.kind == ConfigInput::Kind::kSession && !given) {
+      throw UsageError("the config's input '" + in.name + "' is fed by an application through a Session "
+                       "(session {}): give it a log instead, --input FILE (or replay FILE)");
     }
   }
   build_options.out_of_range = request.drop_out_of_range ? ChannelPolicy::kDrop : ChannelPolicy::kError;
@@ -395,7 +411,7 @@ int run_run(std::span<const std::string> args) {
   po::options_description options("options");
   options.add_options()("config", po::value(&r.config), "network config (.pbtxt protobuf text or .json; doc/configs.md)")(
       "input", po::value(&r.inputs)->composing(),
-      "drive the config's log input with this event file (any readable format); NAME=FILE when it has several")(
+      "drive the config's log or (spiking) session input with this event file (any readable format); NAME=FILE when it has several")(
       "list-models", po::bool_switch(&list_models), "list the model names a config can use, and exit");
   add_common_options(options, r, quiet, verbose);
   po::positional_options_description positional;
@@ -431,7 +447,7 @@ int run_replay(std::span<const std::string> args) {
   po::options_description options("options");
   options.add_options()("log", po::value(&log)->required(),
                         "recorded events: native log, text, npz, AEDAT, ... (format recognised by content)")(
-      "net", po::value(&r.config)->required(), "network config (.pbtxt or .json) with one log input");
+      "net", po::value(&r.config)->required(), "network config (.pbtxt or .json) with one log or session input");
   add_common_options(options, r, quiet, verbose);
   po::positional_options_description positional;
   positional.add("log", 1);

@@ -13,7 +13,13 @@
 //   net.connect(in, lif, rockpool::Connection::one_to_one(1.5, rockpool::milliseconds(1)));
 //   rockpool::Session session(std::move(net));
 //
-// A network can also be read from a text file (from_file; the format is in doc/api.md).
+// A network can also be read from a config file (from_file), in the project's one config
+// language — protobuf text format or JSON, doc/configs.md — whose `session {}` inputs
+// become the inputs a Session feeds:
+//
+//   input { name: "sensor" size: 2 session {} }
+//   node { name: "neurons" model: "LIFExact" size: 2 param { name: "tau_mem" value: 0.02 } }
+//   projection { from: "sensor" to: "neurons" one_to_one {} weight: 1.5 delay: "1ms" }
 #pragma once
 
 #include <cstdint>
@@ -89,8 +95,11 @@ class ROCKPOOL_API NetworkBuilder {
   NetworkBuilder(NetworkBuilder&&) noexcept;
   NetworkBuilder& operator=(NetworkBuilder&&) noexcept;
 
-  // Reads a network description (doc/api.md, "Config files"). FormatError with the line
-  // for a malformed line, IoError if the file cannot be read.
+  // Reads a network config (doc/configs.md; protobuf text format, or JSON when it starts
+  // with '{'): its inputs, nodes (any model of the registry, by name) and projections;
+  // session inputs become the session's inputs, in the order listed. ConfigError with the
+  // file, line and column of the offending entry; IoError if the file cannot be read. Log
+  // paths in the file are relative to its folder (from_text: to the working directory).
   static NetworkBuilder from_file(const std::string& path);
   static NetworkBuilder from_text(std::string_view text, const std::string& name = "<text>");
 

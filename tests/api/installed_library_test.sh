@@ -47,6 +47,36 @@ test -s "$tmp/doc_example.cpp" || { echo "no closed-loop code in doc/api.md"; ex
 # shellcheck disable=SC2046
 ${CXX_FOR_TEST:-g++} -std=c++20 $flags "$tmp/doc_example.cpp" -o "$tmp/doc_example" $(pkg-config --cflags --libs rockpool)
 
+# A network from a config (protobuf inside the library, none in the headers), fed through
+# its session input: spikes of weight 5 into LIF neurons of threshold 1 make them fire.
+cat > "$tmp/config_example.cpp" <<'EOF'
+#include <rockpool/rockpool.hpp>
+#include <cstdio>
+#include <vector>
+int main() {
+  rockpool::Session s(rockpool::NetworkBuilder::from_text(
+      "input { name: \"sensor\" size: 2 session {} }\n"
+      "node { name: \"n\" model: \"LIFExact\" size: 2 }\n"
+      "projection { from: \"sensor\" to: \"n\" one_to_one {} weight: 5 }\n", "net.pbtxt"));
+  s.observe("n");
+  for (int k = 0; k < 3; ++k) s.push(rockpool::Time::zero() + k * rockpool::milliseconds(20), 1);
+  s.advance_to(rockpool::Time::zero() + rockpool::milliseconds(80));
+  std::vector<rockpool::OutputSpike> out;
+  s.poll(out);
+  try {
+    rockpool::NetworkBuilder::from_text("node { name: \"n\" modle: \"LIF\" }", "bad.pbtxt");
+    return 1;
+  } catch (const rockpool::ConfigError& e) {
+    if (e.line() != 1) return 1;
+  }
+  std::printf("config example: %zu spikes\n", out.size());
+  return out.size() >= 3 && out[0].neuron == 1 ? 0 : 1;
+}
+EOF
+# shellcheck disable=SC2046
+${CXX_FOR_TEST:-g++} -std=c++20 $flags "$tmp/config_example.cpp" -o "$tmp/config_example" $(pkg-config --cflags --libs rockpool)
+
+"$tmp/config_example"
 "$tmp/closed_loop/closed_loop" 0.1
 "$tmp/doc_example" 0.1
 "$tmp/replay/replay" "$source/examples/replay/sample_events.csv" 10

@@ -2,7 +2,11 @@
 
 #include <doctest/doctest.h>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "api/builder_access.hpp"
@@ -309,17 +313,38 @@ TEST_CASE("Session: a continuous input holds each pushed value (sample-and-hold)
   CHECK(samples[4] == 2.0);  // 5.5 ms: tick 5, u(4 ms) = 1
 }
 
-TEST_CASE("NetworkBuilder: code and config files build the same network") {
-  const std::string text = R"(# a small network
-spike_input sensor channels=2
-poisson noise channels=3 rate=50 seed=7
-lif neurons size=2 tau_mem=10ms tau_syn=5ms,20ms threshold=1 refractory=1ms
-lif_clocked fast size=2 dt=500us tau_syn=5ms
-connect sensor neurons one_to_one weight=1.5 delay=1ms
-connect noise neurons random p=0.5 weight=0.2 seed=3 port=1
-connect sensor fast one_to_one weight=2
+// The network of the config tests below, in the config language of doc/configs.md.
+const char* const kConfigText = R"(# a small network
+input { name: "sensor" size: 2 session {} }
+input { name: "noise" size: 3 poisson { rate: 50 seed: 7 } }
+node {
+  name: "neurons" model: "LIFExact" size: 2
+  param { name: "tau_mem" value: 0.01 }
+  param { name: "tau_syn" value: [0.005, 0.02] }
+  param { name: "threshold" value: 1 }
+  param { name: "refractory" text: "1ms" }
+}
+node { name: "fast" model: "LIFClocked" size: 2 param { name: "dt" text: "500us" } param { name: "tau_syn" value: 0.005 } }
+projection { from: "sensor" to: "neurons" one_to_one {} weight: 1.5 delay: "1ms" }
+projection { from: "noise" to: "neurons" random { p: 0.5 seed: 3 } weight: 0.2 port: 1 }
+projection { from: "sensor" to: "fast" one_to_one {} weight: 2 }
+run { duration: "1s" }  # for rockpool run; a session advances itself
 )";
-  NetworkBuilder from_text = NetworkBuilder::from_text(text, "net.cfg");
+
+const char* const kConfigJson = R"({
+  "input": [{"name": "sensor", "size": 2, "session": {}},
+            {"name": "noise", "size": 3, "poisson": {"rate": [50], "seed": 7}}],
+  "node": [{"name": "neurons", "model": "LIFExact", "size": 2,
+            "param": [{"name": "tau_mem", "value": [0.01]}, {"name": "tau_syn", "value": [0.005, 0.02]},
+                      {"name": "threshold", "value": [1]}, {"name": "refractory", "text": "1ms"}]},
+           {"name": "fast", "model": "LIFClocked", "size": 2,
+            "param": [{"name": "dt", "text": "500us"}, {"name": "tau_syn", "value": [0.005]}]}],
+  "projection": [{"from": "sensor", "to": "neurons", "oneToOne": {}, "weight": 1.5, "delay": "1ms"},
+                 {"from": "noise", "to": "neurons", "random": {"p": 0.5, "seed": 3}, "weight": 0.2, "port": 1},
+                 {"from": "sensor", "to": "fast", "one_to_one": {}, "weight": 2}]
+})";
+
+NetworkBuilder config_network_in_code() {
   NetworkBuilder code;
   code.spike_input("sensor", 2);
   code.poisson("noise", 3, 50, 7);
@@ -328,38 +353,158 @@ connect sensor fast one_to_one weight=2
   code.connect("sensor", "neurons", Connection::one_to_one(1.5, milliseconds(1)));
   code.connect("noise", "neurons", Connection::random(0.5, 0.2, Duration::zero(), 3).to_port(1));
   code.connect("sensor", "fast", Connection::one_to_one(2));
+  return code;
+}
+
+// The spikes of "neurons" and "fast" when the first input gets a spike every 3 ms,
+// alternating channels, for 80 ms.
+std::vector<OutputSpike> drive(Session& s) {
+  s.observe("neurons");
+  s.observe("fast");
+  for (int k = 0; k < 20; ++k) s.push(Time::zero() + k * milliseconds(3), k % 2);
+  s.advance_to(Time::zero() + milliseconds(80));
+  std::vector<OutputSpike> out;
+  s.poll(out);
+  return out;
+}
+
+TEST_CASE("NetworkBuilder: code and config files build the same network") {
+  NetworkBuilder from_text = NetworkBuilder::from_text(kConfigText, "net.pbtxt");
+  NetworkBuilder from_json = NetworkBuilder::from_text(kConfigJson, "net.json");
+  NetworkBuilder code = config_network_in_code();
   CHECK(from_text.num_nodes() == 4);
   CHECK(from_text.summary() == code.summary());
+  CHECK(from_json.summary() == code.summary());
   // Same network, same spikes.
-  Session a(std::move(from_text)), b(std::move(code));
-  std::vector<OutputSpike> out_a, out_b;
-  for (Session* s : {&a, &b}) {
-    s->observe("neurons");
-    s->observe("fast");
-    for (int k = 0; k < 20; ++k) s->push(Time::zero() + k * milliseconds(3), k % 2);
-    s->advance_to(Time::zero() + milliseconds(80));
-  }
-  a.poll(out_a);
-  b.poll(out_b);
+  Session a(std::move(from_text)), b(std::move(code)), c(std::move(from_json));
+  const std::vector<OutputSpike> out_a = drive(a), out_b = drive(b), out_c = drive(c);
   CHECK(out_a.size() > 10);
   CHECK(out_a == out_b);
+  CHECK(out_c == out_b);
   CHECK(SessionAccess::simulation(a).network_fingerprint() == SessionAccess::simulation(b).network_fingerprint());
 }
 
-TEST_CASE("NetworkBuilder: config errors name the line") {
-  auto error_line = [](const std::string& text) -> std::uint64_t {
-    try {
-      NetworkBuilder::from_text(text, "bad.cfg");
-    } catch (const FormatError& e) {
-      CHECK(e.file() == "bad.cfg");
-      return e.position();
-    }
-    return 0;
+TEST_CASE("NetworkBuilder: from_file reads the config, its log paths relative to its folder") {
+  const auto dir = std::filesystem::temp_directory_path() / ("rockpool_builder_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir / "data");
+  const std::string path = (dir / "net.pbtxt").string();
+  std::ofstream(path) << kConfigText;
+  NetworkBuilder code = config_network_in_code();
+  NetworkBuilder from_file = NetworkBuilder::from_file(path);
+  CHECK(from_file.summary() == code.summary());
+  Session a(std::move(from_file)), b(std::move(code));
+  CHECK(drive(a) == drive(b));
+
+  // A log input is a node like any other: its path is relative to the config's folder.
+  std::ofstream(dir / "data" / "in.csv") << "t[s],channel\n0.001,1\n0.004,0\n";
+  const std::string logged = (dir / "logged.pbtxt").string();
+  std::ofstream(logged) << "input { name: \"in\" size: 2 log { path: \"data/in.csv\" } }\n"
+                           "node { name: \"n\" model: \"LIFExact\" size: 2 }\n"
+                           "projection { from: \"in\" to: \"n\" one_to_one {} weight: 5 }\n";
+  // The same events from a TSEventSource, in code, give the same spikes.
+  NetworkBuilder in_code;
+  NetworkBuilderAccess::network(in_code).add(
+      "in", std::make_unique<TSEventSource>(TSEvent({Time::from_seconds(0.001), Time::from_seconds(0.004)}, {1, 0},
+                                                    {.num_channels = 2})));
+  in_code.lif("n", 2);
+  in_code.connect("in", "n", Connection::one_to_one(5));
+  std::vector<OutputSpike> out_file, out_code;
+  Session s(NetworkBuilder::from_file(logged)), t(std::move(in_code));
+  for (Session* session : {&s, &t}) {
+    session->observe("n");
+    session->advance_to(Time::zero() + milliseconds(30));
+  }
+  s.poll(out_file);
+  t.poll(out_code);
+  CHECK(out_file.size() >= 2);  // weight 5 >> threshold 1: both events make the neurons fire
+  CHECK(out_file == out_code);
+  std::filesystem::remove_all(dir);
+  CHECK_THROWS_AS(NetworkBuilder::from_file((dir / "net.pbtxt").string()), IoError);
+}
+
+TEST_CASE("NetworkBuilder: a config's session inputs are the session's inputs, in config order") {
+  // The sample-and-hold case above, from a config: y = 2 u sampled at each 1 ms bin start.
+  const std::string text = R"(
+input { name: "clicks" size: 1 session {} }
+input { name: "level" size: 1 session { continuous: true } }
+node { name: "pass" model: "PassThrough" size: 1 param { name: "weights" value: 2 } param { name: "dt" text: "1ms" } }
+projection { from: "level" to: "pass" one_to_one {} weight: 1 }
+)";
+  Session s(NetworkBuilder::from_text(text, "hold.pbtxt"));
+  const NodeId pass = 2;
+  const auto ms = [](double x) { return Time::from_seconds(x * 1e-3); };
+  StateRecorder& y = SessionAccess::simulation(s).record_state(pass, "y", {}, {ms(3.5), ms(4.5), ms(5.5)});
+  CHECK(s.input("clicks").id == 0);  // the first, the default of push(time, channel)
+  const InputRef level = s.input("level");
+  CHECK(level.id == 1);
+  CHECK_THROWS_AS(s.push(s.input("clicks"), ms(1.0), 0, 1.0), InvalidArgument);  // "clicks" takes spikes
+  CHECK_THROWS_AS(s.push(level, ms(1.0), 0), InvalidArgument);   // "level" needs a value
+  s.push(level, ms(2.5), 0, 3.0);
+  s.push(level, ms(4.0), 0, 1.0);
+  s.advance_to(ms(6.0));
+  const auto samples = y.samples();
+  REQUIRE(samples.size() == 3);
+  CHECK(samples[0] == 0.0);  // tick 3: u(2 ms) = 0
+  CHECK(samples[1] == 6.0);  // tick 4: u(3 ms) = 3
+  CHECK(samples[2] == 2.0);  // tick 5: u(4 ms) = 1
+}
+
+TEST_CASE("NetworkBuilder: the config example of doc/api.md builds and runs as it says") {
+  std::ifstream doc(std::string(ROCKPOOL_SOURCE_ROOT) + "/doc/api.md");
+  REQUIRE(doc);
+  std::string line, text;
+  bool in_block = false;
+  while (std::getline(doc, line)) {
+    if (line == "# net.pbtxt") in_block = true;
+    else if (in_block && line.starts_with("```")) break;
+    if (in_block) text += line + "\n";
+  }
+  REQUIRE(!text.empty());
+  Session s(NetworkBuilder::from_text(text, "api.md"));
+  CHECK(s.input("sensor").id == 0);  // session inputs in the order listed
+  CHECK(s.input("level").id == 1);
+  CHECK_THROWS_AS(s.input("noise"), InvalidArgument);  // a generator, not a session input
+  s.observe("neurons");
+  s.observe("fast");
+  // Both sensor channels, weight 1.5 (one-to-one) and 2 (all to all) against threshold 1.
+  for (int k = 0; k < 10; ++k) s.push(Time::zero() + k * milliseconds(4), k % 2);
+  s.push(s.input("level"), Time::zero() + milliseconds(1), 0, 0.7);
+  s.advance_to(Time::zero() + milliseconds(50));
+  std::vector<OutputSpike> out;
+  s.poll(out);
+  CHECK(std::any_of(out.begin(), out.end(), [](const OutputSpike& o) { return o.output == 0; }));
+  CHECK(std::any_of(out.begin(), out.end(), [](const OutputSpike& o) { return o.output == 1; }));
+}
+
+TEST_CASE("NetworkBuilder: config errors name file:line:column") {
+  struct Where {
+    std::size_t line, column;
+    bool operator==(const Where&) const = default;
   };
-  CHECK(error_line("spike_input a channels=2\nlif b size=2 tau_mem=fast\n") == 2);
-  CHECK(error_line("spike_input a channels=2\n\nlif b size=2 treshold=1\n") == 3);  // a typo is not ignored
-  CHECK(error_line("neuron a size=1\n") == 1);
-  CHECK(error_line("spike_input a channels=2\nlif b size=3\nconnect a b one_to_one weight=1\n") == 3);
-  CHECK(error_line("lif b size=2 threshold=1 v_reset=2\n") == 1);  // the model's own check
-  CHECK_THROWS_AS(NetworkBuilder::from_file("/nonexistent/net.cfg"), IoError);
+  auto error_at = [](const std::string& text) -> Where {
+    try {
+      NetworkBuilder::from_text(text, "bad.pbtxt");
+    } catch (const ConfigError& e) {
+      CHECK(e.file() == "bad.pbtxt");
+      return {e.line(), e.column()};
+    }
+    return {0, 0};
+  };
+  const std::string input = "input { name: \"a\" size: 2 session {} }\n";
+  // A duration that is not one, at its parameter.
+  CHECK(error_at(input + "node { name: \"b\" model: \"LIF\" size: 2 param { name: \"refractory\" text: \"fast\" } }\n") ==
+        Where{2, 39});
+  // A typo is not ignored.
+  CHECK(error_at(input + "\nnode { name: \"b\" model: \"LIF\" size: 2 param { name: \"treshold\" value: 1 } }\n") ==
+        Where{3, 39});
+  // An unknown kind of entry.
+  CHECK(error_at("neuron { name: \"a\" size: 1 }\n") == Where{1, 1});
+  // Sizes that do not fit, at the connectivity.
+  CHECK(error_at(input + "node { name: \"b\" model: \"LIF\" size: 3 }\n"
+                         "projection { from: \"a\" to: \"b\" one_to_one {} weight: 1 }\n") == Where{3, 32});
+  // The model's own check, at the parameter it names.
+  CHECK(error_at("node { name: \"b\" model: \"LIF\" size: 2 param { name: \"threshold\" value: 1 }\n"
+                 "       param { name: \"v_reset\" value: 2 } }\n") == Where{2, 8});
+  // A session input needs its channels.
+  CHECK(error_at("input { name: \"a\" session {} }\n") == Where{1, 1});
 }

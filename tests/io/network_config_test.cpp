@@ -285,6 +285,76 @@ TEST_CASE("semantic config errors point at the offending entry") {
   CHECK(e.starts_with("net.json:2:28: "));
 }
 
+TEST_CASE("a session input: made by the caller's factory, fed by a log, or an error naming it") {
+  const std::string text =
+      "input { name: \"sensor\" size: 3 session {} }\n"
+      "input { name: \"level\" size: 1 session { continuous: true } }\n"
+      "node { name: \"lif\" model: \"LIFExact\" size: 3 }\n"
+      "projection { from: \"sensor\" to: \"lif\" one_to_one {} weight: 2 }\n";
+  const NetworkConfig config = NetworkConfig::parse(text, "net.pbtxt");
+  REQUIRE(config.inputs().size() == 2);
+  CHECK(config.inputs()[0].kind == ConfigInput::Kind::kSession);
+  CHECK(!config.inputs()[0].continuous);
+  CHECK(config.inputs()[1].continuous);
+
+  // Without a factory or a log: at the first session input's `session`, line 1, column 32.
+  std::string e = config_error(text);
+  CHECK(e.starts_with("net.pbtxt:1:32: "));
+  CHECK(e.find("'sensor' is fed by the application through a Session") != std::string::npos);
+
+  // The factory makes both, in config order.
+  std::vector<std::string> made;
+  ConfigBuildOptions options;
+  options.session_input = [&](const ConfigInput& in) -> std::unique_ptr<Node> {
+    made.push_back(in.name);
+    return std::make_unique<RegularSource>(in.size, milliseconds(1));
+  };
+  const BuiltNetwork built = config.build(options);
+  CHECK(made == std::vector<std::string>{"sensor", "level"});
+  CHECK(built.session_inputs == std::vector<NodeId>{0, 1});
+  CHECK(built.log_inputs.empty());
+
+  // A log feeds the spiking one as it feeds a log input: the same spikes as a TSEventSource.
+  const TSEvent events({Time::zero() + milliseconds(1), Time::zero() + milliseconds(3)}, {2, 0},
+                       {.num_channels = 3, .t_stop = Time::zero() + milliseconds(60)});
+  const TempPath log("session_fed.rpl");
+  write_events(log.path, events, EventFileFormat::kNative);
+  const NetworkConfig spiking = NetworkConfig::parse(
+      "input { name: \"sensor\" size: 3 session {} }\n"
+      "node { name: \"lif\" model: \"LIFExact\" size: 3 }\n"
+      "projection { from: \"sensor\" to: \"lif\" one_to_one {} weight: 5 }\n",
+      "net.pbtxt");
+  ConfigBuildOptions fed;
+  fed.input_paths = {{"sensor", log.path}};
+  BuiltNetwork from_log = spiking.build(fed);
+  CHECK(from_log.log_inputs == std::vector<NodeId>{0});
+  CHECK(from_log.session_inputs.empty());
+  Network in_code;
+  const NodeId in = in_code.add("sensor", std::make_unique<TSEventSource>(events));
+  const NodeId lif = in_code.add("lif", std::make_unique<LifExp>(LifExp::Parameters{}, 3));
+  in_code.connect(in, lif, Projection::one_to_one(3, 5.0, Duration::zero()));
+  const Time end = Time::zero() + milliseconds(60);
+  const Spikes a = run_all(std::move(from_log.network), end), b = run_all(std::move(in_code), end);
+  // A spike of weight w peaks at V = 0.54 w (tau_mem 20 ms, tau_syn 50 ms): w = 5 fires.
+  CHECK(a.channels[1].size() >= 2);
+  CHECK(a.channels[1][0] == 2);
+  CHECK(a.times == b.times);
+  CHECK(a.channels == b.channels);
+
+  // A continuous one cannot take an event log: at its `session`, line 2, column 31.
+  fed.input_paths = {{"level", log.path}};
+  fed.session_input = options.session_input;
+  try {
+    config.build(fed);
+    FAIL("no error");
+  } catch (const ConfigError& error) {
+    CHECK(error.line() == 2);
+    CHECK(error.column() == 31);
+  }
+  // A session input needs its channels.
+  CHECK(config_error("input { name: \"a\" session {} }\n").starts_with("net.pbtxt:1:1: input 'a' needs a size"));
+}
+
 TEST_CASE("the model registry builds by name, refuses unknown names and parameters, and takes new models") {
   ModelRegistry models = builtin_models();
   CHECK(models.find("lifexact") == models.find("LifExp"));  // case-insensitive, aliases

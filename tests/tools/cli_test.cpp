@@ -398,6 +398,16 @@ TEST_CASE("rockpool replay LOG --net CONFIG equals a run of the same events from
   const TSEvent until_last = expected.clip(rockpool::Time::zero(), times.back(), {.include_stop = true});
   CHECK(from_text.size() == until_last.size());
   CHECK(from_text.t_stop() == times.back() + rockpool::ticks(1));
+  // A config written for an application (a session input): the log feeds it instead, and
+  // the spikes are the same.
+  const std::string session_config = stem + "_session.pbtxt", out_session = stem + "_out3.rpl";
+  const RemoveAtExit cleanup_session{{session_config, out_session}};
+  std::ofstream(session_config) << lif_config("session {}");
+  REQUIRE(run("replay " + log + " --net " + session_config + " --out " + out_session + " --quiet").exit_code == 0);
+  const TSEvent from_session = rockpool::read_events(out_session);
+  CHECK(std::vector<rockpool::Time>(from_session.times().begin(), from_session.times().end()) ==
+        std::vector<rockpool::Time>(expected.times().begin(), expected.times().end()));
+  CHECK(from_session.t_stop() == t_stop);
 }
 
 TEST_CASE("rockpool run / replay: exit codes, config errors with file:line:col, quiet, real time") {
@@ -415,6 +425,21 @@ TEST_CASE("rockpool run / replay: exit codes, config errors with file:line:col, 
   CHECK(run("run").exit_code == 2);                           // no config
   CHECK(run("replay " + log).exit_code == 2);                 // no --net
   CHECK(run("run " + config).exit_code == 2);                 // a log input but no log
+  {
+    // A session input (fed by an application) with no log to stand in: a usage error naming
+    // it; a continuous one, which no event log can feed, too.
+    const std::string session = stem + "_session.pbtxt", level = stem + "_level.pbtxt";
+    const RemoveAtExit cleanup_session{{session, level}};
+    std::ofstream(session) << lif_config("session {}");
+    std::ofstream(level) << lif_config("session { continuous: true }");
+    r = run("run " + session + " --duration 10ms");
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("input 'in' is fed by an application through a Session") != std::string::npos);
+    CHECK(run("run " + session + " --input " + log + " --quiet").exit_code == 0);
+    r = run("replay " + log + " --net " + level);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find("input 'in' takes continuous values") != std::string::npos);
+  }
   CHECK(run("run " + config + " --input " + log + " --record lif").exit_code == 2);  // --record without --out
   CHECK(run("run " + config + " --input " + log + " --quiet --verbose").exit_code == 2);
   CHECK(run("run /no/such/config.pbtxt --duration 1s").exit_code == 1);
