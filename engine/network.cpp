@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/clocked_layer.hpp"
+#include "engine/population.hpp"
 
 namespace rockpool {
 
@@ -42,9 +43,19 @@ ProjectionId Network::connect(NodeId pre, NodeId post, Projection projection) {
   const std::string edge = "projection '" + a.name() + "' -> '" + b.name() + "'";
   if (a.output_signal() == Signal::kNone) throw NetworkError(edge + ": '" + a.name() + "' has no output");
   if (b.input_signal() == Signal::kNone) throw NetworkError(edge + ": '" + b.name() + "' takes no input");
-  if (a.output_signal() != b.input_signal()) {
+  // A population with a current input also takes continuous projections (population.hpp).
+  const bool current_input = a.output_signal() == Signal::kContinuous && b.family() == NodeFamily::kPopulation &&
+                             static_cast<const Population&>(b).current_input_dt() > Duration::zero();
+  if (current_input && projection.port() != 0) {
+    throw OutOfRange(edge, "port " + std::to_string(projection.port()) +
+                               ": a current input has no synaptic ports, leave the port at 0");
+  }
+  if (a.output_signal() != b.input_signal() && !current_input) {
     throw NetworkError(edge + ": '" + a.name() + "' outputs " + std::string(signal_name(a.output_signal())) +
-                       " but '" + b.name() + "' takes " + std::string(signal_name(b.input_signal())));
+                       " but '" + b.name() + "' takes " + std::string(signal_name(b.input_signal())) +
+                       (b.family() == NodeFamily::kPopulation && a.output_signal() == Signal::kContinuous
+                            ? " (" + std::string(b.type_name()) + " has no current input)"
+                            : ""));
   }
   if (projection.num_pre() != a.size_out()) {
     throw DimensionMismatch(edge, "has " + std::to_string(projection.num_pre()) + " source neurons but '" +

@@ -1,5 +1,7 @@
 #include "engine/node.hpp"
 
+#include "engine/population.hpp"
+
 #include <string>
 
 namespace rockpool {
@@ -24,6 +26,10 @@ void Node::save_state(StateWriter&) const {
 
 void Node::restore_state(StateReader&) {
   throw CheckpointError("of node '" + name() + "'", std::string(type_name()) + " does not support checkpoints");
+}
+
+void Population::set_current(Time, std::span<const double>, PredictionList&) {
+  throw NetworkError(std::string(type_name()) + " '" + name() + "' takes no current input");
 }
 
 }  // namespace rockpool

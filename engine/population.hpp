@@ -11,6 +11,13 @@
 // e.g. a cheap lower bound on the threshold-crossing time, so that the exact crossing is
 // solved only when a spike may be near, not after every input). Models report changed due
 // times through a PredictionList (Time::max() = nothing due).
+//
+// Current input (optional). A population may also take continuous values as an input
+// current (Rockpool's "current input" layers): if current_input_dt() is positive,
+// continuous projections into it are allowed, and the simulation samples them every
+// current_input_dt() from t0 (at t0 + k dt, after clocked layers ticking at the same time)
+// and calls set_current(). The current is held until the next sample (zero-order hold,
+// as Rockpool samples a TSContinuous on its dt); between samples the model stays exact.
 #pragma once
 
 #include <cstdint>
@@ -52,6 +59,14 @@ class Population : public Node {
   // the call returns true; otherwise (a check) it returns false. Either way the next due
   // time, if any, is appended.
   virtual bool on_due(Time t, NeuronIndex i, PredictionList& changed) = 0;
+
+  // Sampling period of the current input; zero (the default): the model takes no current.
+  virtual Duration current_input_dt() const { return Duration::zero(); }
+  // Pre: current_input_dt() > 0; `current` has size() values (the weighted sum of the
+  // continuous inputs at t); t is not earlier than any earlier call.
+  // Post: from t on, each neuron's input current is current[i]; changed due times are
+  // appended. The default throws NetworkError (the model takes no current).
+  virtual void set_current(Time t, std::span<const double> current, PredictionList& changed);
 };
 
 }  // namespace rockpool

@@ -31,6 +31,10 @@ struct Simulation::NodeRuntime {
   bool own_bin = false;        // the layer accumulates its own input
   bool lists_spikes = false;   // the layer reports spikes through step_spikes()
   std::int64_t tick = 0;  // index of the next tick: t0 + tick * dt
+  // Population with a current input and continuous projections into it: samples every
+  // `current_dt` (ticks like a clocked layer's, from t0), summed into `current`.
+  Duration current_dt = Duration::zero();
+  std::vector<double> current;
   bool source_pending = false;  // spike source: its next spike is in the scheduler
   std::vector<std::uint32_t> spike_recorders;
 };
@@ -54,6 +58,12 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
       case NodeFamily::kPopulation:
         rt.population = static_cast<Population*>(&node);
         rt.due = DueQueue(node.size_out());
+        for (ProjectionId p : network_.incoming(id)) {
+          if (network_.node(network_.ends(p).pre).output_signal() == Signal::kContinuous) {
+            rt.current_dt = rt.population->current_input_dt();
+            rt.current.assign(node.size_out(), 0.0);
+          }
+        }
         break;
       case NodeFamily::kClockedLayer:
         rt.layer = static_cast<ClockedLayer*>(&node);
@@ -96,6 +106,13 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
   // Layers in a loop of delayed spiking projections keep NodeId order after the others.
   for (NodeId id = 0; id < nodes_.size(); ++id) {
     if (nodes_[id].layer && indegree[id] != 0) tick_rank_[id] = rank + id;
+  }
+  // Populations sample their current input after every clocked layer ticking at that time,
+  // so they see the layers' outputs for the bin that starts there.
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    if (nodes_[id].current_dt > Duration::zero()) {
+      tick_rank_[id] = rank + static_cast<std::uint32_t>(nodes_.size()) + id;
+    }
   }
 }
 
@@ -174,6 +191,10 @@ void Simulation::start() {
       changed_.clear();
       rt.population->start(t0_, changed_);
       apply_predictions(id);
+      if (rt.current_dt > Duration::zero()) {
+        rt.tick = 0;  // the first sample, at t0, sets the current for [t0, t0 + dt)
+        queue_.push({t0_, EventKind::kClockTick, tick_rank_[id], 0, id, 0});
+      }
     } else if (rt.layer) {
       rt.layer->start();
       if (rt.layer->input_signal() == Signal::kSpikes) {
@@ -245,34 +266,53 @@ void Simulation::deliver(const Event& e) {
   }
 }
 
+void Simulation::gather_continuous(NodeId node, Time t, std::span<double> sum) {
+  std::fill(sum.begin(), sum.end(), 0.0);
+  for (ProjectionId p : network_.incoming(node)) {
+    const NodeId pre = network_.ends(p).pre;
+    std::span<const double> values;
+    if (nodes_[pre].continuous) {
+      scratch_.resize(network_.node(pre).size_out());
+      nodes_[pre].continuous->sample(t, scratch_);
+      values = scratch_;
+    } else if (network_.node(pre).output_signal() == Signal::kContinuous) {
+      values = nodes_[pre].output;
+    } else {
+      continue;  // spikes into a population with a current input: delivered as events
+    }
+    const Projection& proj = network_.projection(p);
+    for (NeuronIndex i = 0; i < proj.num_pre(); ++i) {
+      for (std::uint32_t g = proj.groups_begin(i); g < proj.groups_begin(i + 1); ++g) {
+        const auto targets = proj.group_targets(g);
+        const auto weights = proj.group_weights(g);
+        for (std::size_t k = 0; k < targets.size(); ++k) sum[targets[k]] += weights[k] * values[i];
+      }
+    }
+  }
+}
+
+void Simulation::sample_current(NodeId node, Time t) {
+  NodeRuntime& rt = nodes_[node];
+  ++stats_.clock_ticks;
+  gather_continuous(node, t, rt.current);
+  rt.population->set_current(t, rt.current, changed_);
+  apply_predictions(node);
+  ++rt.tick;
+  queue_.push({t0_ + rt.tick * rt.current_dt, EventKind::kClockTick, tick_rank_[node], 0, node, 0});
+}
+
 void Simulation::tick(NodeId node, Time t) {
   NodeRuntime& rt = nodes_[node];
+  if (rt.population) {
+    sample_current(node, t);
+    return;
+  }
   const Node& layer_node = *rt.layer;
   ++stats_.clock_ticks;
   if (layer_node.input_signal() == Signal::kContinuous) {
     // Continuous input is sampled at the start of the bin; clocked upstream layers give
     // the output they hold (already updated for this bin if they tick earlier in order).
-    std::fill(rt.input.begin(), rt.input.end(), 0.0);
-    const Time bin_start = t - rt.layer->dt();
-    for (ProjectionId p : network_.incoming(node)) {
-      const NodeId pre = network_.ends(p).pre;
-      std::span<const double> values;
-      if (nodes_[pre].continuous) {
-        scratch_.resize(network_.node(pre).size_out());
-        nodes_[pre].continuous->sample(bin_start, scratch_);
-        values = scratch_;
-      } else {
-        values = nodes_[pre].output;
-      }
-      const Projection& proj = network_.projection(p);
-      for (NeuronIndex i = 0; i < proj.num_pre(); ++i) {
-        for (std::uint32_t g = proj.groups_begin(i); g < proj.groups_begin(i + 1); ++g) {
-          const auto targets = proj.group_targets(g);
-          const auto weights = proj.group_weights(g);
-          for (std::size_t k = 0; k < targets.size(); ++k) rt.input[targets[k]] += weights[k] * values[i];
-        }
-      }
-    }
+    gather_continuous(node, t - rt.layer->dt(), rt.input);
   }
   // A layer that accumulates its own input gets none here (see input_accumulator).
   const std::span<const double> input = rt.own_bin ? std::span<const double>() : std::span<const double>(rt.input);
@@ -485,6 +525,7 @@ void Simulation::save_state(StateWriter& out) const {
     node.save_state(own);
     out.put_array(own.bytes());
     if (rt.population) {
+      if (rt.current_dt > Duration::zero()) out.put(rt.tick);
       // The due queue's heap array; re-inserting it in this order rebuilds the same heap.
       std::vector<DueQueue::Entry> due;
       rt.due.for_each([&](DueQueue::Entry e) { due.push_back(e); });
@@ -568,6 +609,7 @@ void Simulation::restore_state(StateReader& in) {
     node.restore_state(node_in);
     if (!node_in.at_end()) in.fail("state of node '" + name + "' has bytes left over");
     if (rt.population) {
+      if (rt.current_dt > Duration::zero()) rt.tick = in.get<std::int64_t>("current input sample");
       rt.due = DueQueue(node.size_out());
       const auto n = in.get<std::uint64_t>("due times");
       for (std::uint64_t k = 0; k < n; ++k) {

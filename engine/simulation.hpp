@@ -119,6 +119,11 @@ class Simulation {
   void emit(NodeId node, NeuronIndex neuron, Time t);
   void deliver(const Event& e);
   void tick(NodeId node, Time t);
+  // The weighted sum of node's continuous inputs at t (sources sampled at t, clocked layers'
+  // held outputs) into `sum`.
+  void gather_continuous(NodeId node, Time t, std::span<double> sum);
+  // A population's current-input sample at t (Population::set_current).
+  void sample_current(NodeId node, Time t);
   void sample(std::uint32_t recorder, Time t);
   void schedule_next_source(NodeId node, Time after);
   void schedule_sample(std::uint32_t recorder);

@@ -40,7 +40,7 @@ LifExp::LifExp(Parameters parameters, std::size_t size) : params_(std::move(para
   if (params_.refractory < Duration::zero()) throw InvalidArgument("refractory", "must not be negative");
   if (size > std::numeric_limits<NeuronIndex>::max()) throw OutOfRange("size", "more than 2^32 - 1 neurons");
   ports_ = params_.tau_syn.size();
-  v_inf_ = params_.v_rest + params_.bias;
+  v_inf0_ = params_.v_rest + params_.bias;
   for (std::size_t p = 0; p < ports_; ++p) {
     const double tau = params_.tau_syn[p];
     equal_tau_[p] = tau == params_.tau_mem;
@@ -51,6 +51,7 @@ LifExp::LifExp(Parameters parameters, std::size_t size) : params_(std::move(para
   // e^{100} ~ 2.7e43: far from overflow even multiplied by large weights.
   renormalize_after_ = static_cast<std::int64_t>(100.0 / fastest * static_cast<double>(kTicksPerSecond));
   initial_v_.assign(size, params_.v_rest);
+  v_inf_.assign(size, v_inf0_);
   m_tilde_.assign(size, 0.0);
   i_tilde_.assign(size * ports_, 0.0);
   last_.assign(size, 0);
@@ -83,8 +84,8 @@ LifExp::Neuron LifExp::state_at(NeuronIndex i, std::int64_t t) const {
     return n;
   }
   const double u = seconds_of(t - t_ref_);
-  Neuron n{params_.v_reset, {}, t, ref_until_[i]};
-  double v = v_inf_;
+  Neuron n{params_.v_reset, v_inf_[i], {}, t, ref_until_[i]};
+  double v = v_inf_[i];
   double membrane = m_tilde_[i];
   for (std::size_t p = 0; p < ports_; ++p) {
     const double tau = params_.tau_syn[p];
@@ -101,13 +102,14 @@ LifExp::Neuron LifExp::state_at(NeuronIndex i, std::int64_t t) const {
 
 void LifExp::store(NeuronIndex i, const Neuron& n) {
   const double u = seconds_of(n.last - t_ref_);
-  double membrane = n.v - v_inf_;
+  double membrane = n.v - n.v_inf;
   for (std::size_t p = 0; p < ports_; ++p) {
     const double tau = params_.tau_syn[p];
     i_tilde_[p * size() + i] = n.i_syn[p] * std::exp(u / tau);
     membrane -= equal_tau_[p] ? u / params_.tau_mem * n.i_syn[p] : k_syn_[p] * n.i_syn[p];
   }
   m_tilde_[i] = membrane * std::exp(u / params_.tau_mem);
+  v_inf_[i] = n.v_inf;
   last_[i] = n.last;
   ref_until_[i] = n.ref_until;
 }
@@ -146,7 +148,7 @@ void LifExp::advance(Neuron& n, std::int64_t t) const {
   //   + sum_p I_p (s / tm) e^{-s/tm}               (tau_p == tau_mem)
   const double s = seconds_of(t - n.last);
   const double decay_mem = std::exp(-s / params_.tau_mem);
-  double v = v_inf_ + (n.v - v_inf_) * decay_mem;
+  double v = n.v_inf + (n.v - n.v_inf) * decay_mem;
   for (std::size_t p = 0; p < ports_; ++p) {
     const double decay_syn = std::exp(-s / params_.tau_syn[p]);
     v += equal_tau_[p] ? n.i_syn[p] * (s / params_.tau_mem) * decay_mem
@@ -166,8 +168,8 @@ LifExp::Due LifExp::next_due(const Neuron& state, std::int64_t now, bool tight) 
   }
   // f(s) = V(start + s) - threshold in the form of threshold_crossing.hpp.
   ExpSum f;
-  f.constant = v_inf_ - params_.threshold;
-  double membrane = n.v - v_inf_;
+  f.constant = n.v_inf - params_.threshold;
+  double membrane = n.v - n.v_inf;
   for (std::size_t p = 0; p < ports_; ++p) {
     if (n.i_syn[p] == 0.0) continue;
     if (equal_tau_[p]) {
@@ -215,7 +217,7 @@ double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
 void LifExp::start(Time t0, PredictionList& changed) {
   t_ref_ = t0.ticks();
   for (NeuronIndex i = 0; i < size(); ++i) {
-    Neuron n{initial_v_[i], {}, t0.ticks(), std::numeric_limits<std::int64_t>::min()};
+    Neuron n{initial_v_[i], v_inf0_, {}, t0.ticks(), std::numeric_limits<std::int64_t>::min()};
     store(i, n);
     due_[i] = kNever;
     set_due(i, next_due(n, t0.ticks()), changed);
@@ -263,7 +265,7 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
     }
     // The physical state at t from the shared factors (no exp per target): the membrane
     // mode `a` and each current's contribution b_p to V.
-    state = Neuron{v_inf_, {}, now, ref_until_[i]};
+    state = Neuron{v_inf_[i], v_inf_[i], {}, now, ref_until_[i]};
     double a = m_tilde_[i];
     for (std::size_t p = 0; p < ports_; ++p) {
       state.i_syn[p] = i_tilde_[p * n + i] * shrink[p];
@@ -308,6 +310,50 @@ void LifExp::receive(Time t, std::uint32_t port, std::span<const NeuronIndex> ta
   }
 }
 
+void LifExp::set_current_dt(Duration dt) {
+  if (dt <= Duration::zero()) throw InvalidArgument("dt", "the current input's sampling period must be positive");
+  current_dt_ = dt;
+}
+
+void LifExp::set_current(Time t, std::span<const double> current, PredictionList& changed) {
+  if (current.size() != size()) {
+    throw DimensionMismatch("current", "has " + std::to_string(current.size()) + " values for " +
+                                           std::to_string(size()) + " neurons");
+  }
+  const std::int64_t now = t.ticks();
+  renormalize_if_needed(now);
+  const double grow_mem = std::exp(seconds_of(now - t_ref_) / params_.tau_mem);
+  for (NeuronIndex i = 0; i < size(); ++i) {
+    if (!std::isfinite(current[i])) {
+      throw InvalidArgument("current input", "not finite for neuron " + std::to_string(i) + " at " +
+                                                 format_seconds(t) + " s");
+    }
+    const double v_inf = v_inf0_ + current[i];
+    if (v_inf == v_inf_[i]) continue;  // a held input costs nothing
+    if (ref_until_[i] > last_[i]) {  // refractory at its last update: the exact slow path
+      Neuron n = load(i);
+      advance(n, now);  // under the old current
+      n.v_inf = v_inf;
+      store(i, n);
+      set_due(i, next_due(n, now), changed);
+      continue;
+    }
+    // V(t) stays; only where it relaxes to moves: the membrane mode takes the difference.
+    const bool lower = v_inf < v_inf_[i];
+    m_tilde_[i] += (v_inf_[i] - v_inf) * grow_mem;
+    v_inf_[i] = v_inf;
+    last_[i] = now;
+    if (lower) {
+      // A lower current lowers V at every later time (by dI (1 - e^{-s/tm})), as an
+      // inhibitory spike does: the due time stays a lower bound; a predicted spike is
+      // demoted to a check (see receive).
+      due_exact_[i] = false;
+      continue;
+    }
+    set_due(i, next_due(state_at(i, now), now), changed);
+  }
+}
+
 bool LifExp::on_due(Time t, NeuronIndex i, PredictionList& changed) {
   const bool spike = due_exact_[i] && due_[i] == t.ticks();
   due_[i] = kNever;  // the scheduler has just popped it
@@ -332,6 +378,7 @@ void LifExp::save_state(StateWriter& out) const {
   out.put(t_ref_);
   out.put(renormalize_after_);
   out.put_array(m_tilde_);
+  out.put_array(v_inf_);
   out.put_array(i_tilde_);
   out.put_array(last_);
   out.put_array(ref_until_);
@@ -343,6 +390,7 @@ void LifExp::restore_state(StateReader& in) {
   t_ref_ = in.get<std::int64_t>("LifExp t_ref");
   renormalize_after_ = in.get<std::int64_t>("LifExp renormalize_after");
   in.get_exact(m_tilde_, "LifExp m_tilde");
+  in.get_exact(v_inf_, "LifExp v_inf");
   in.get_exact(i_tilde_, "LifExp i_tilde");
   in.get_exact(last_, "LifExp last");
   in.get_exact(ref_until_, "LifExp ref_until");

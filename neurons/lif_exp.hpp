@@ -3,8 +3,10 @@
 //
 // Equations (Rockpool's LIF, with a resting potential; Brian2's CUBA is the case of two
 // ports and no bias):
-//   tau_mem dV/dt  = -(V - v_rest) + sum_p I_p + bias
+//   tau_mem dV/dt  = -(V - v_rest) + sum_p I_p + bias + I_in
 //   tau_syn_p dI_p/dt = -I_p,        a spike of weight w on port p: I_p += w
+//   I_in: an optional current input (Rockpool's "current input" layers), continuous
+//   projections sampled every current_dt() and held in between (population.hpp).
 //   V >= threshold: spike, V = v_reset, V held at v_reset for `refractory` (currents go on).
 // Between events the state is updated analytically (exp of the elapsed time); the next
 // threshold crossing is found exactly to the tick (threshold_crossing.hpp), including the
@@ -61,6 +63,11 @@ class LifExp final : public Population {
 
   // Initial membrane potentials (default v_rest); before start().
   void set_v_mem(std::span<const double> v);
+  // Sampling period of a current input (Rockpool's dt; default 1 ms). Only used when
+  // continuous projections lead into the population; before the network is built.
+  void set_current_dt(Duration dt);
+  Duration current_input_dt() const override { return current_dt_; }
+  void set_current(Time t, std::span<const double> current, PredictionList& changed) override;
   const Parameters& parameters() const { return params_; }
 
   void start(Time t0, PredictionList& changed) override;
@@ -78,6 +85,7 @@ class LifExp final : public Population {
   // One neuron's state, copied out of the arrays for an update.
   struct Neuron {
     double v;
+    double v_inf;             // where V relaxes to: v_rest + bias + its input current
     std::array<double, kMaxPorts> i_syn;
     std::int64_t last;        // ticks: state is exact at this time
     std::int64_t ref_until;   // ticks: V clamped to v_reset before this time
@@ -104,19 +112,21 @@ class LifExp final : public Population {
 
   Parameters params_;
   std::size_t ports_;
-  double v_inf_;                             // v_rest + bias: where V relaxes to
+  double v_inf0_;                            // v_rest + bias: where V relaxes to without input current
+  Duration current_dt_ = milliseconds(1);
   std::array<double, kMaxPorts> k_syn_{};    // tau_p / (tau_p - tau_mem), or 0 if equal
   std::array<bool, kMaxPorts> equal_tau_{};  // tau_p == tau_mem (the s*exp form)
 
   // Modal state relative to t_ref_ (see the header comment):
   //   I_p(t) = i_tilde_[p * n + i] e^{-(t - t_ref)/tau_p}
-  //   V(t)   = v_inf + e^{-u/tm} (m_tilde_[i] + sum_{p: tau_p = tm} u I~_p / tm)
+  //   V(t)   = v_inf[i] + e^{-u/tm} (m_tilde_[i] + sum_{p: tau_p = tm} u I~_p / tm)
   //            + sum_{p: tau_p != tm} k_p I_p(t),          u = t - t_ref (seconds)
   // While a neuron is refractory at its last update (ref_until_ > last_), V is v_reset and
   // m_tilde_ is not used.
   std::int64_t t_ref_ = 0;
   std::int64_t renormalize_after_ = 0;  // ticks past t_ref_ that trigger renormalisation
   std::vector<double> initial_v_;
+  std::vector<double> v_inf_;    // per neuron: v_inf0_ + its input current (modal form below)
   std::vector<double> m_tilde_;
   std::vector<double> i_tilde_;  // [port * size + neuron]
   std::vector<std::int64_t> last_;       // ticks of the last input or spike

@@ -9,6 +9,7 @@
 #include "engine/sources.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
+#include "neurons/event_pass.hpp"
 
 using namespace rockpool;
 
@@ -58,7 +59,12 @@ TEST_CASE("signals must match: a spike source cannot feed a continuous input") {
   net.add("in", std::make_unique<RegularSource>(2, milliseconds(1)));
   net.add("ramp", std::make_unique<TSContinuousSource>(TSContinuous({Time::zero()}, {1.0, 2.0}, 2)));
   net.add("a", lif(2));
-  CHECK_THROWS_AS(net.connect("ramp", "a", Projection::one_to_one(2, 1.0, Duration::zero())), NetworkError);
+  net.add("events", std::make_unique<PassThroughEvents>(WeightMatrix(2, 2, {1.0, 0.0, 0.0, 1.0})));
+  // A population takes continuous values only as a current input (LifExp has one; the event router not).
+  CHECK_THROWS_WITH_AS(net.connect("ramp", "events", Projection::one_to_one(2, 1.0, Duration::zero())),
+                       doctest::Contains("takes spikes (PassThroughEvents has no current input)"), NetworkError);
+  CHECK_NOTHROW(net.connect("ramp", "a", Projection::one_to_one(2, 1.0, Duration::zero())));
+  CHECK_THROWS_AS(net.connect("ramp", "a", Projection::one_to_one(2, 1.0, milliseconds(1))), NetworkError);
   CHECK_THROWS_AS(net.connect("a", "in", Projection::one_to_one(2, 1.0, Duration::zero())), NetworkError);
   CHECK_THROWS_AS(net.connect("in", "a", Projection::one_to_one(2, 1.0, Duration::zero(), /*port=*/1)), OutOfRange);
   CHECK_THROWS_AS(net.add("a", lif(1)), InvalidArgument);  // the name is taken
