@@ -67,6 +67,14 @@ class ClockedLayer : public Node {
       for (auto n = static_cast<std::int64_t>(counts[c]); n > 0; --n) spiked.push_back(static_cast<NeuronIndex>(c));
     }
   }
+
+  // The time of the tick being stepped, set by the simulation before each step: for the
+  // few layers that read other nodes at the tick (StateReadout); models do not need it.
+  Time tick_time() const { return tick_time_; }
+  void set_tick_time(Time t) { tick_time_ = t; }
+
+ private:
+  Time tick_time_ = Time::zero();
 };
 
 }  // namespace rockpool

@@ -309,6 +309,7 @@ void Simulation::tick(NodeId node, Time t) {
   }
   const Node& layer_node = *rt.layer;
   ++stats_.clock_ticks;
+  rt.layer->set_tick_time(t);
   if (layer_node.input_signal() == Signal::kContinuous) {
     // Continuous input is sampled at the start of the bin; clocked upstream layers give
     // the output they hold (already updated for this bin if they tick earlier in order).

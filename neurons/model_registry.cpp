@@ -233,6 +233,8 @@ void register_lif_models(ModelRegistry& r) {
            const LifExp::Parameters p = lif_parameters(s.params);
            auto lif = std::make_unique<LifExp>(p, s.size);
            set_initial_v(*lif, s.params, s.size, p.v_rest);
+           // Sampling period of a current input (continuous projections into the population).
+           lif->set_current_dt(s.params.duration("dt", lif->current_input_dt()));
            return BuiltModel{std::move(lif)};
          }});
   r.add({"LIFClocked", {"LifExpClocked"},

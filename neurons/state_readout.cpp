@@ -1,0 +1,96 @@
+#include "neurons/state_readout.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/checkpoint.hpp"
+#include "neurons/lif_exp.hpp"
+
+namespace rockpool {
+namespace {
+
+constexpr std::string_view kReadoutStateNames[] = {"y"};
+
+}  // namespace
+
+StateReadout::StateReadout(const Population& source, Parameters parameters)
+    : source_(source), params_(std::move(parameters)) {
+  if (params_.dt <= Duration::zero()) throw InvalidArgument("dt", "must be positive");
+  const auto names = source_.state_names();
+  const auto it = std::find(names.begin(), names.end(), params_.variable);
+  if (it == names.end()) {
+    std::string known;
+    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
+    throw InvalidArgument("variable", std::string(source_.type_name()) + " '" + source_.name() + "' has no state '" +
+                                          params_.variable + "' (it has: " + (known.empty() ? "none" : known) + ")");
+  }
+  variable_ = static_cast<std::size_t>(it - names.begin());
+  if (params_.transform == ReadoutTransform::kRockpoolSurrogate &&
+      !(std::isfinite(params_.threshold) && std::isfinite(params_.v_reset) && params_.v_reset < params_.threshold)) {
+    throw InvalidArgument("v_reset", "the surrogate needs finite threshold and v_reset, v_reset < threshold");
+  }
+  if (params_.w_out) {
+    params_.w_out->check("w_out");
+    if (params_.w_out->rows != source_.size()) {
+      throw DimensionMismatch("w_out", "has " + std::to_string(params_.w_out->rows) + " rows for a population of " +
+                                           std::to_string(source_.size()) + " (one row per neuron)");
+    }
+  }
+  sampled_.assign(source_.size(), 0.0);
+  last_.assign(size_out(), 0.0);
+}
+
+std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out,
+                                                      Duration dt) {
+  Parameters p;
+  p.dt = dt;
+  p.transform = ReadoutTransform::kRockpoolSurrogate;
+  p.threshold = lif.parameters().threshold;
+  p.v_reset = lif.parameters().v_reset;
+  p.w_out = std::move(w_out);
+  return std::make_unique<StateReadout>(lif, std::move(p));
+}
+
+std::span<const std::string_view> StateReadout::state_names() const { return kReadoutStateNames; }
+
+double StateReadout::state(std::size_t variable, NeuronIndex i, Time t) const {
+  if (variable != 0) return Node::state(variable, i, t);
+  if (i >= last_.size()) throw OutOfRange("output", std::to_string(i) + " >= " + std::to_string(last_.size()));
+  return last_[i];
+}
+
+double StateReadout::transform(double x) const {
+  if (params_.transform == ReadoutTransform::kIdentity) return x;
+  const double v = (x - params_.threshold) / (params_.threshold - params_.v_reset);
+  return std::tanh(20.0 * v + 1.0) / 2.0 + 0.5;
+}
+
+void StateReadout::start() { std::fill(last_.begin(), last_.end(), 0.0); }
+
+void StateReadout::step(std::span<const double>, std::span<double> output) {
+  const Time t = tick_time();
+  for (std::size_t j = 0; j < sampled_.size(); ++j) {
+    sampled_[j] = transform(source_.state(variable_, static_cast<NeuronIndex>(j), t));
+  }
+  if (!params_.w_out) {
+    std::copy(sampled_.begin(), sampled_.end(), output.begin());
+  } else {
+    const WeightMatrix& w = *params_.w_out;
+    std::fill(output.begin(), output.end(), 0.0);
+    for (std::size_t j = 0; j < w.rows; ++j) {
+      const double u = sampled_[j];
+      const double* row = w.values.data() + j * w.columns;
+      for (std::size_t o = 0; o < w.columns; ++o) output[o] += u * row[o];
+    }
+  }
+  std::copy(output.begin(), output.end(), last_.begin());
+}
+
+// The output is a function of the source's state at the tick: only the last output, which
+// recorders read between ticks, is state of its own.
+void StateReadout::save_state(StateWriter& out) const { out.put_array(last_); }
+
+void StateReadout::restore_state(StateReader& in) { in.get_exact(last_, "StateReadout output"); }
+
+}  // namespace rockpool

@@ -1,0 +1,85 @@
+// state_readout.hpp: a clocked, weighted readout of an event-driven population's state —
+// Rockpool's "weighted surrogate output" (the LIF layers with an `_IO` / `_SO` suffix).
+//
+// Every dt the readout samples a state variable of every neuron of its source population
+// (by default `v_mem`) at the tick, exactly (Node::state computes it in closed form
+// without touching the model), maps it through a transform and weights it:
+//
+//   y_o(t_k) = sum_j U(x_j(t_k)) w_out[j][o],        t_k = t0 + k dt
+//
+// Transforms: identity (U = x), and Rockpool's surrogate of its Jax LIF layers,
+//   U = tanh(20 v + 1) / 2 + 1/2,     v = (x - threshold) / (threshold - v_reset)
+// (Rockpool's Jax LIF has threshold 0 and a subtractive reset of 1, so v = V there;
+// the normalisation carries the same curve over to any threshold and reset).
+// Without w_out the readout outputs U itself (size_out = population size).
+//
+// The output is continuous: record it (StateRecorder on "y"), or project it into clocked
+// layers or a current input. Sampling reads the state *at* the tick, before events at the
+// same time are processed (ticks come first, engine/event.hpp): a neuron crossing
+// threshold exactly at t_k is read at V = threshold, as Rockpool reads V before its reset.
+//
+//   auto lif = std::make_unique<LifExp>(p, 100);
+//   auto out = StateReadout::surrogate(*lif, WeightMatrix(100, 2, w), milliseconds(1));
+//   net.add("lif", std::move(lif));  net.add("out", std::move(out));
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "engine/clocked_layer.hpp"
+#include "engine/population.hpp"
+#include "neurons/rate.hpp"  // WeightMatrix
+
+namespace rockpool {
+
+class LifExp;
+
+enum class ReadoutTransform : std::uint8_t { kIdentity, kRockpoolSurrogate };
+
+struct StateReadoutParameters {
+  Duration dt = milliseconds(1);
+  std::string variable = "v_mem";     // a name from the population's state_names()
+  ReadoutTransform transform = ReadoutTransform::kIdentity;
+  double threshold = 0.0;             // surrogate only: where U = (tanh(1) + 1) / 2
+  double v_reset = -1.0;              // surrogate only: threshold - v_reset is the unit of v
+  std::optional<WeightMatrix> w_out;  // N x O, [neuron][output]; absent: U itself
+};
+
+class StateReadout final : public ClockedLayer {
+ public:
+  using Parameters = StateReadoutParameters;
+
+  // `source` must outlive the readout (both belong to one Network). Throws InvalidArgument
+  // for a source that is not an event-driven population, an unknown variable, dt <= 0,
+  // threshold <= v_reset; DimensionMismatch if w_out has not one row per neuron.
+  StateReadout(const Population& source, Parameters parameters);
+  // Rockpool's weighted surrogate output of an exact LIF population (its threshold, reset).
+  static std::unique_ptr<StateReadout> surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out, Duration dt);
+
+  std::string_view type_name() const override { return "StateReadout"; }
+  std::size_t size_in() const override { return 0; }
+  std::size_t size_out() const override { return params_.w_out ? params_.w_out->columns : source_.size(); }
+  Signal input_signal() const override { return Signal::kNone; }
+  Signal output_signal() const override { return Signal::kContinuous; }
+  Duration dt() const override { return params_.dt; }
+  std::span<const std::string_view> state_names() const override;  // {"y"}: the last output
+  double state(std::size_t variable, NeuronIndex i, Time t) const override;
+
+  void start() override;
+  void step(std::span<const double> input, std::span<double> output) override;
+  void save_state(StateWriter& out) const override;
+  void restore_state(StateReader& in) override;
+
+  // The transform alone, for one value.
+  double transform(double x) const;
+
+ private:
+  const Population& source_;
+  Parameters params_;
+  std::size_t variable_;
+  std::vector<double> sampled_;  // U of every neuron, this step
+  std::vector<double> last_;     // the last output
+};
+
+}  // namespace rockpool
