@@ -627,7 +627,8 @@ BuiltNetwork NetworkConfig::build(const ConfigBuildOptions& options, const Model
     const std::string what = "node '" + n.name() + "' (" + n.model() + "): ";
     try {
       const ModelParams params(std::move(list));
-      BuiltModel model = models.build(n.model(), {n.name(), n.size(), n.size_in(), params, derived_seed(m.run.seed, 2, i)});
+      BuiltModel model =
+          models.build(n.model(), {n.name(), n.size(), n.size_in(), params, derived_seed(m.run.seed, 2, i), &net});
       net.add(n.name(), std::move(model.node));
       blocks.push_back(model.input_blocks);
     } catch (const InvalidArgument& e) {

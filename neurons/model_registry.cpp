@@ -16,6 +16,7 @@
 #include "neurons/parameter_checks.hpp"
 #include "neurons/rate.hpp"
 #include "neurons/rec_fs_spike.hpp"
+#include "neurons/state_readout.hpp"
 #include "neurons/updown.hpp"
 
 namespace rockpool {
@@ -225,6 +226,54 @@ Activation activation(const ModelParams& params) {
 std::uint64_t seed(const ModelSpec& s) { return s.params.integer("seed", s.seed); }
 
 }  // namespace
+
+void register_readout_models(ModelRegistry& r) {
+  r.add({"StateReadout", {"SurrogateReadout"},
+         "a population's state every dt, through Rockpool's surrogate and w_out: continuous out "
+         "(neurons/state_readout.hpp)",
+         [](const ModelSpec& s) {
+           const std::string source = s.params.text("source", "");
+           if (source.empty()) throw InvalidArgument("source", "needed: the name of the population to read");
+           if (!s.network) throw InvalidArgument("source", "can only be resolved inside a network config");
+           const Node* node = nullptr;
+           for (NodeId id = 0; id < s.network->num_nodes(); ++id) {
+             if (s.network->node(id).name() == source) node = &s.network->node(id);
+           }
+           if (!node || node->family() != NodeFamily::kPopulation) {
+             throw InvalidArgument("source", "'" + source + "' is not an event-driven population listed before '" +
+                                                 std::string(s.node) + "'");
+           }
+           const auto& population = static_cast<const Population&>(*node);
+           StateReadout::Parameters p;
+           p.dt = s.params.duration("dt", p.dt);
+           p.variable = s.params.text("variable", p.variable);
+           const std::string transform = s.params.text("transform", "surrogate");
+           if (transform == "surrogate") {
+             p.transform = ReadoutTransform::kRockpoolSurrogate;
+           } else if (transform != "identity") {
+             throw InvalidArgument("transform", "must be surrogate or identity, not '" + transform + "'");
+           }
+           if (const auto* lif = dynamic_cast<const LifExp*>(&population)) {  // the LIF's own levels
+             p.threshold = lif->parameters().threshold;
+             p.v_reset = lif->parameters().v_reset;
+           }
+           p.threshold = s.params.number("threshold", p.threshold);
+           p.v_reset = s.params.number("v_reset", p.v_reset);
+           if (s.params.has("w_out")) {
+             std::vector<double> w = s.params.numbers("w_out", {});
+             if (w.size() != population.size() * s.size) {
+               throw DimensionMismatch("w_out", "has " + std::to_string(w.size()) + " values for a " +
+                                                    std::to_string(population.size()) + " x " + std::to_string(s.size) +
+                                                    " matrix (source size x size, row-major)");
+             }
+             p.w_out = WeightMatrix(population.size(), s.size, std::move(w));
+           } else if (s.size != population.size()) {
+             throw InvalidArgument("size", "without w_out the readout has one output per neuron of '" + source +
+                                               "' (" + std::to_string(population.size()) + ")");
+           }
+           return BuiltModel{std::make_unique<StateReadout>(population, std::move(p))};
+         }});
+}
 
 void register_lif_models(ModelRegistry& r) {
   r.add({"LIFExact", {"LifExp", "LIF"},
@@ -549,6 +598,7 @@ ModelRegistry builtin_models() {
   register_event_pass_models(r);
   register_rec_fs_models(r);
   register_filter_bank_models(r);
+  register_readout_models(r);
   // New models: one register_*(r) call here (see model_registry.hpp).
   return r;
 }

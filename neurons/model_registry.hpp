@@ -33,6 +33,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/network.hpp"
 #include "engine/node.hpp"
 
 namespace rockpool {
@@ -89,6 +90,9 @@ struct ModelSpec {
   std::size_t size_in = 0;
   const ModelParams& params;
   std::uint64_t seed = 0;
+  // The nodes built so far (a config builds in order): for models that refer to another
+  // node by name (StateReadout's `source`). Null where there is no network.
+  const Network* network = nullptr;
 };
 
 struct BuiltModel {
@@ -126,7 +130,8 @@ class ModelRegistry {
 
 // The models of this library (LIFExact, LIFClocked, ExpSyn, ExpSynExact, PassThrough,
 // FFRateEuler, RecRateEuler, Rate, AeifPscExp, CLIAF, SoftMax, RecDIAF, FFUpDown,
-// PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter; doc/configs.md).
+// PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter, StateReadout;
+// doc/configs.md).
 ModelRegistry builtin_models();
 
 // Registration functions of the built-in models, one per model file.
@@ -140,5 +145,6 @@ void register_updown_models(ModelRegistry& registry);        // FFUpDown
 void register_event_pass_models(ModelRegistry& registry);    // PassThroughEvents
 void register_rec_fs_models(ModelRegistry& registry);        // RecFSSpikeEulerBT
 void register_filter_bank_models(ModelRegistry& registry);   // ButterFilter, ButterMelFilter
+void register_readout_models(ModelRegistry& registry);       // StateReadout
 
 }  // namespace rockpool

@@ -21,7 +21,9 @@
 #include "neurons/filter_bank.hpp"
 #include "neurons/model_registry.hpp"
 #include "neurons/rec_fs_spike.hpp"
+#include "neurons/state_readout.hpp"
 #include "neurons/updown.hpp"
+#include "neurons/lif_exp.hpp"
 #include "tests/api/network_fixtures.hpp"
 
 using namespace rockpool;
@@ -430,4 +432,44 @@ TEST_CASE("the new models refuse what they do not take, by name") {
   CHECK_THROWS_AS(models.build("ButterFilter", {"b", 2, 0, three_bands, 0}), DimensionMismatch);
   CHECK(models.build("ButterMel", {"m", 5, 0, none, 0}).node->size_out() == 5);
   CHECK(models.build("UpDown", {"u", 3, 0, none, 0}).node->size_out() == 6);  // up and down per input
+}
+
+TEST_CASE("LIFExact with a current input and its StateReadout by name and through a checkpoint") {
+  // Rockpool's pipeline of a spiking input through exponential synapses into a current-input
+  // LIF with a weighted surrogate output: Poisson -> ExpSyn (clocked) -> LIFExact current
+  // input (sampled every 0.5 ms) -> StateReadout.
+  const std::vector<double> w_in = ramp(10 * 4, 0.2, 0.1), w_out = ramp(4 * 2, 0.5, -1.0);
+  const std::string config = R"(
+input { name: "in" size: 10 poisson { rate: 300 seed: 4 } }
+node { name: "syn" model: "ExpSyn" size: 10 param { name: "tau" value: 0.005 } param { name: "dt" text: "1ms" } }
+node { name: "lif" model: "LIFExact" size: 4 param { name: "dt" text: "0.5ms" } param { name: "tau_mem" value: 0.01 }
+  param { name: "refractory" text: "1ms" } }
+node { name: "out" model: "StateReadout" size: 2 param { name: "source" text: "lif" }
+  param { name: "w_out" value: )" + list(w_out) + R"( } param { name: "dt" text: "0.25ms" } }
+projection { from: "in" to: "syn" one_to_one {} weight: 1 }
+projection { from: "syn" to: "lif" dense { weights: )" + list(w_in) + R"( } }
+projection { from: "lif" to: "lif" dense {} weight: -0.2 delay: "0.3ms" port: 0 }
+)";
+  auto make = [&] {
+    Network net;
+    const NodeId in = net.add("in", std::make_unique<PoissonSource>(std::vector<double>(10, 300.0), 4));
+    ExpSynClocked::Parameters sp;
+    sp.tau = {0.005};
+    std::vector<double> identity(100, 0.0);
+    for (std::size_t i = 0; i < 10; ++i) identity[i * 10 + i] = 1.0;
+    const NodeId syn = net.add("syn", std::make_unique<ExpSynClocked>(WeightMatrix(10, 10, identity), sp));
+    LifExp::Parameters lp;
+    lp.tau_mem = 0.01;
+    lp.refractory = milliseconds(1);
+    auto lif = std::make_unique<LifExp>(lp, 4);
+    lif->set_current_dt(microseconds(500));
+    auto out = StateReadout::surrogate(*lif, WeightMatrix(4, 2, w_out), microseconds(250));
+    const NodeId l = net.add("lif", std::move(lif));
+    net.add("out", std::move(out));
+    net.connect(in, syn, Projection::one_to_one(10, 1.0, Duration::zero()));
+    net.connect(syn, l, Projection::dense(10, 4, w_in, Duration::zero()));
+    net.connect(l, l, Projection::dense(4, 4, std::vector<double>(16, -0.2), microseconds(300)));
+    return net;
+  };
+  check_model(config, make, kT1, kT2, 20);
 }
