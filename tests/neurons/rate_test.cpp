@@ -506,3 +506,32 @@ TEST_CASE("a rate network split over two runs equals one run") {
         std::vector<double>(y_two->samples().begin(), y_two->samples().end()));
   CHECK(y_one->samples()[199] != 0.0);
 }
+
+TEST_CASE("FFRateEuler with exact integration and gain 1/(1 - beta) is Rockpool's FFExpSynCurrentInJax step") {
+  // Rockpool's current-input exponential synapse: I <- beta I + W^T u each step, beta = e^{-dt/tau}.
+  // Ours: x <- beta x + (1 - beta) g W^T u; with g = 1 / (1 - beta) the two recursions are one.
+  const double tau = 0.02, dt = 0.001, beta = std::exp(-dt / tau);
+  FFRateEuler::Parameters p;
+  p.tau = {tau};
+  p.gain = {1.0 / (1.0 - beta)};
+  p.activation = Activation::identity();
+  p.integration = Integration::kExact;
+  p.dt = milliseconds(1);
+  const std::vector<double> w = {0.5, -1.0};  // 1 input, 2 units
+  std::vector<Time> times;
+  std::vector<double> u;
+  for (int k = 0; k < 30; ++k) {
+    times.push_back(Time::zero() + k * milliseconds(1));
+    u.push_back(k < 10 ? 1.0 : (k < 20 ? -0.5 : 0.25));
+  }
+  TSContinuous::Options o;
+  o.interpolation = Interpolation::kPrevious;
+  const Recorded r = simulate(std::make_unique<FFRateEuler>(WeightMatrix(1, 2, w), p),
+                              TSContinuous(times, u, 1, o), {"x"}, 29);
+  // By hand, Rockpool's loop: sample k of x is the state after k steps (sample 0 before any).
+  std::vector<double> x(2, 0.0);
+  for (std::size_t k = 0; k <= 29; ++k) {
+    for (std::size_t j = 0; j < 2; ++j) CHECK(r.at(0, k, j) == doctest::Approx(x[j]).epsilon(1e-12).scale(1e-12));
+    for (std::size_t j = 0; j < 2; ++j) x[j] = beta * x[j] + w[j] * u[k];
+  }
+}
