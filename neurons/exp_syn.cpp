@@ -47,6 +47,8 @@ ExpSynClocked::ExpSynClocked(WeightMatrix weights, Parameters parameters)
   const double dt = to_seconds(params_.dt);
   for (std::size_t j = 0; j < n; ++j) decay_[j] = std::exp(-dt / tau[j]);
   isyn_.assign(n, 0.0);
+  output_ = bias_;
+  noise_ = StateNoise(params_.noise_std, params_.dt, params_.seed);
 }
 
 ExpSynClocked::ExpSynClocked(std::size_t size, Parameters parameters)
@@ -57,10 +59,14 @@ std::span<const std::string_view> ExpSynClocked::state_names() const { return kS
 double ExpSynClocked::state(std::size_t variable, NeuronIndex i, Time t) const {
   if (variable > 1) return Node::state(variable, i, t);
   check_unit(i, isyn_.size());
-  return variable == 0 ? isyn_[i] + bias_[i] : isyn_[i];
+  return variable == 0 ? output_[i] : isyn_[i];
 }
 
-void ExpSynClocked::start() { std::fill(isyn_.begin(), isyn_.end(), 0.0); }
+void ExpSynClocked::start() {
+  std::fill(isyn_.begin(), isyn_.end(), 0.0);
+  output_ = bias_;
+  step_ = 0;
+}
 
 void ExpSynClocked::step(std::span<const double> input, std::span<double> output) {
   assert(input.size() == weights_.rows && output.size() == weights_.columns);
@@ -79,6 +85,11 @@ void ExpSynClocked::step(std::span<const double> input, std::span<double> output
     isyn_[j] *= decay_[j];
     output[j] = isyn_[j] + bias_[j];
   }
+  if (noise_) {
+    for (std::size_t j = 0; j < n; ++j) output[j] += noise_(j, step_);
+  }
+  ++step_;
+  std::copy(output.begin(), output.end(), output_.begin());
 }
 
 // --- ExpSynExact ---------------------------------------------------------------------------
@@ -147,9 +158,17 @@ bool ExpSynExact::on_due(Time /*t*/, NeuronIndex /*i*/, PredictionList& /*change
   return false;
 }
 
-void ExpSynClocked::save_state(StateWriter& out) const { out.put_array(isyn_); }
+void ExpSynClocked::save_state(StateWriter& out) const {
+  out.put_array(isyn_);
+  out.put_array(output_);
+  out.put(step_);
+}
 
-void ExpSynClocked::restore_state(StateReader& in) { in.get_exact(isyn_, "ExpSynClocked isyn"); }
+void ExpSynClocked::restore_state(StateReader& in) {
+  in.get_exact(isyn_, "ExpSynClocked isyn");
+  in.get_exact(output_, "ExpSynClocked output");
+  step_ = in.get<std::uint64_t>("ExpSynClocked step");
+}
 
 void ExpSynExact::save_state(StateWriter& out) const {
   out.put(t_ref_);

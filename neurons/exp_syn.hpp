@@ -41,6 +41,7 @@
 #include "engine/clocked_layer.hpp"
 #include "engine/population.hpp"
 #include "neurons/rate.hpp"
+#include "neurons/state_noise.hpp"
 
 namespace rockpool {
 
@@ -48,6 +49,10 @@ struct ExpSynClockedParameters {
   std::vector<double> tau = {10e-3};  // s, 1 or N values (ExpSyn's default 10 ms)
   std::vector<double> bias = {0.0};   // 1 or N values, added to the output
   Duration dt = milliseconds(1);      // ExpSyn's default 1 ms
+  // ExpSyn's noise: noise_std sqrt(dt) z added to each output sample (not to the current
+  // I, see doc/models.md), z drawn per (seed, unit, step) (state_noise.hpp).
+  double noise_std = 0.0;
+  std::uint64_t seed = 0;
 };
 
 class ExpSynClocked final : public ClockedLayer {
@@ -81,6 +86,9 @@ class ExpSynClocked final : public ClockedLayer {
   Parameters params_;
   std::vector<double> bias_, decay_;  // per unit; decay = e^{-dt/tau}
   std::vector<double> isyn_;          // I after the last tick
+  std::vector<double> output_;        // the last output: I + bias (+ noise)
+  StateNoise noise_;
+  std::uint64_t step_ = 0;            // steps since start(): the noise counter
 };
 
 struct ExpSynExactParameters {

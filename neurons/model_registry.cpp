@@ -309,6 +309,8 @@ void register_exp_syn_models(ModelRegistry& r) {
            p.tau = s.params.numbers("tau", p.tau);
            p.bias = s.params.numbers("bias", p.bias);
            p.dt = s.params.duration("dt", p.dt);
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.seed = seed(s);
            return BuiltModel{std::make_unique<ExpSynClocked>(weight_matrix(s), p)};
          }});
   r.add({"ExpSynExact", {}, "exponential synapses, exact at any time, for recording (neurons/exp_syn.hpp)",

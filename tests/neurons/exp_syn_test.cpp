@@ -436,3 +436,44 @@ TEST_CASE("exp_syn: a run split in two equals one run bit for bit") {
   CHECK(e1.times == e2.times);
   CHECK(e1.values == e2.values);
 }
+
+TEST_CASE("exp_syn: ExpSyn's noise is noise_std sqrt(dt) z on each output sample, not on the current") {
+  // With no input, output sample k of unit j is noise_std sqrt(dt) z_{j,k}: over 2000 units
+  // and 4 samples, mean 0 and variance noise_std^2 dt (within 5 standard errors), and the
+  // current I stays exactly 0 (the noise does not enter the state).
+  const std::size_t n = 2000;
+  ExpSynClocked::Parameters p;
+  p.tau = {0.01};
+  p.dt = milliseconds(2);
+  p.noise_std = 0.7;
+  p.seed = 9;
+  ExpSynClocked layer(n, p);
+  layer.start();
+  const std::vector<double> input(n, 0.0);
+  std::vector<double> output(n);
+  double sum = 0, sum_sq = 0;
+  for (int k = 0; k < 4; ++k) {
+    layer.step(input, output);
+    for (std::size_t j = 0; j < n; ++j) {
+      sum += output[j];
+      sum_sq += output[j] * output[j];
+      CHECK(layer.state(1, static_cast<NeuronIndex>(j), Time::zero()) == 0.0);
+      CHECK(layer.state(0, static_cast<NeuronIndex>(j), Time::zero()) == output[j]);
+    }
+  }
+  const double count = 4.0 * n, variance = 0.49 * 0.002;
+  const double mean = sum / count, measured = sum_sq / count - mean * mean;
+  CHECK(std::abs(mean) < 5.0 * std::sqrt(variance / count));
+  CHECK(std::abs(measured - variance) < 5.0 * variance * std::sqrt(2.0 / count));
+  // Unit 3 of a 5-unit layer with the same seed draws the same numbers (order-independent).
+  ExpSynClocked small(5, p);
+  small.start();
+  std::vector<double> first(5), again(n);
+  small.step(std::vector<double>(5, 0.0), first);
+  ExpSynClocked big(n, p);
+  big.start();
+  big.step(input, again);
+  CHECK(first[3] == again[3]);
+  p.noise_std = -1.0;
+  CHECK_THROWS_AS(ExpSynClocked(n, p), InvalidArgument);
+}
