@@ -20,6 +20,7 @@
 // Bad input throws FormatError naming the file, the byte offset and what is wrong.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -171,6 +172,42 @@ struct ChipMap {
     std::uint32_t chip, core, neuron;
   };
   Neuron neuron(Channel c) const;
+};
+
+// Shared by the AEDAT readers: the file, the stream info and the counters behind
+// EventReader's accessors, and the chunk loop. A format implements fill(room): decode up
+// to `room` more events into times_ / channels_ (fewer, even none, is fine while records
+// remain: skipped or dropped ones), or return false at the end of the file.
+class AedatReader : public EventReader {
+ public:
+  const EventStreamInfo& info() const override { return info_; }
+  std::uint64_t events_read() const override { return events_; }
+  std::uint64_t bytes_read() const override { return in_.offset(); }
+  std::uint64_t file_size() const override { return in_.size(); }
+  std::uint64_t events_dropped() const override { return dropped_; }
+  std::uint64_t records_skipped() const override { return skipped_; }
+
+  std::optional<EventChunk> next_chunk() final {
+    times_.clear();
+    channels_.clear();
+    const std::size_t want = std::max<std::size_t>(options_.chunk_events, 1);
+    while (times_.size() < want && fill(want - times_.size())) {
+    }
+    if (times_.empty()) return std::nullopt;
+    events_ += times_.size();
+    return EventChunk{times_, channels_, {}};
+  }
+
+ protected:
+  AedatReader(const std::string& path, const EventReaderOptions& options) : in_(path), options_(options) {}
+  virtual bool fill(std::size_t room) = 0;
+
+  InputFile in_;
+  EventReaderOptions options_;
+  EventStreamInfo info_;
+  std::uint64_t events_ = 0, dropped_ = 0, skipped_ = 0;
+  std::vector<Time> times_;
+  std::vector<Channel> channels_;
 };
 
 // Shared by the AEDAT writers: checks a span whole (lengths, no values, non-decreasing

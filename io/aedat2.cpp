@@ -24,9 +24,9 @@ std::string lower(std::string_view s) {
 
 std::string_view profile_name(Profile p) { return p == Profile::kDvs128 ? "DVS128" : "DAVIS"; }
 
-class Aedat2Reader final : public EventReader {
+class Aedat2Reader final : public AedatReader {
  public:
-  Aedat2Reader(const std::string& path, const EventReaderOptions& options) : in_(path), options_(options) {
+  Aedat2Reader(const std::string& path, const EventReaderOptions& options) : AedatReader(path, options) {
     if (in_.read_line(kMagic.size(), "AEDAT 2.0 header") != kMagic) {
       in_.fail(0, "not an AEDAT 2.0 file (its first line is not #!AER-DAT2.0 ending in CR LF)");
     }
@@ -86,29 +86,14 @@ class Aedat2Reader final : public EventReader {
     info_.num_channels = camera_->num_channels();
   }
 
-  const EventStreamInfo& info() const override { return info_; }
-  std::uint64_t events_read() const override { return events_; }
-  std::uint64_t bytes_read() const override { return in_.offset(); }
-  std::uint64_t file_size() const override { return in_.size(); }
-  std::uint64_t events_dropped() const override { return dropped_; }
-  std::uint64_t records_skipped() const override { return skipped_; }
-
-  std::optional<EventChunk> next_chunk() override {
-    times_.clear();
-    channels_.clear();
-    const std::size_t want = std::max<std::size_t>(options_.chunk_events, 1);
-    while (times_.size() < want) {
-      const std::uint64_t left = in_.size() - in_.offset();
-      if (left == 0) break;
-      if (left < 8) {
-        in_.fail(in_.offset(), "truncated record: " + std::to_string(left) + " bytes after the last whole 8-byte record");
-      }
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>({left / 8, want - times_.size(), 65536}));
-      decode(n);
+  bool fill(std::size_t room) override {
+    const std::uint64_t left = in_.size() - in_.offset();
+    if (left == 0) return false;
+    if (left < 8) {
+      in_.fail(in_.offset(), "truncated record: " + std::to_string(left) + " bytes after the last whole 8-byte record");
     }
-    if (times_.empty()) return std::nullopt;
-    events_ += times_.size();
-    return EventChunk{times_, channels_, {}};
+    decode(static_cast<std::size_t>(std::min<std::uint64_t>({left / 8, room, 65536})));
+    return true;
   }
 
  private:
@@ -168,17 +153,11 @@ class Aedat2Reader final : public EventReader {
                         std::to_string(camera_->width) + "x" + std::to_string(camera_->height) + " sensor");
   }
 
-  InputFile in_;
-  EventReaderOptions options_;
   Profile profile_ = Profile::kFromHeader;
   std::optional<CameraMap> camera_;
-  EventStreamInfo info_;
   std::uint64_t body_ = 0;
   std::int64_t epoch_ = 0;
   std::optional<std::uint32_t> last_stamp_;
-  std::uint64_t events_ = 0, dropped_ = 0, skipped_ = 0;
-  std::vector<Time> times_;
-  std::vector<Channel> channels_;
 };
 
 // Writes camera events in the DVS128 layout (a 128x128 sensor, or --chip-profile dvs128)
@@ -249,20 +228,11 @@ class Aedat2Writer final : public AddressEventWriter {
 
 bool sniff_aedat2(std::string_view head, const std::string&) { return head.substr(0, 12) == kMagic.substr(0, 12); }
 
-std::unique_ptr<EventReader> open_aedat2(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<Aedat2Reader>(path, options);
-}
-
-std::unique_ptr<EventWriter> create_aedat2(const std::string& path, const EventStreamInfo& info,
-                                           const std::string& temp_path) {
-  return std::make_unique<Aedat2Writer>(path, info, temp_path);
-}
-
 }  // namespace
 
 const EventFormat& aedat2_event_format() {
-  static const EventFormat f{EventFileFormat::kAedat2, "aedat2", "aedat2.0 jaer", ".aedat2", sniff_aedat2, open_aedat2,
-                             create_aedat2};
+  static const EventFormat f{EventFileFormat::kAedat2, "aedat2", "aedat2.0 jaer", ".aedat2", sniff_aedat2,
+                             open_as<Aedat2Reader>, create_as<Aedat2Writer>};
   return f;
 }
 

@@ -109,10 +109,10 @@ Header read_header(InputFile& in) {
   return h;
 }
 
-class Aedat3Reader final : public EventReader {
+class Aedat3Reader final : public AedatReader {
  public:
   Aedat3Reader(const std::string& path, const EventReaderOptions& options)
-      : in_(path), options_(options), chip_(options.address_mapping) {
+      : AedatReader(path, options), chip_(options.address_mapping) {
     const Header header = read_header(in_);
     info_.format = EventFileFormat::kAedat3;
     info_.name = std::filesystem::path(path).filename().string();
@@ -133,34 +133,19 @@ class Aedat3Reader final : public EventReader {
     }
   }
 
-  const EventStreamInfo& info() const override { return info_; }
-  std::uint64_t events_read() const override { return events_; }
-  std::uint64_t bytes_read() const override { return in_.offset(); }
-  std::uint64_t file_size() const override { return in_.size(); }
-  std::uint64_t events_dropped() const override { return dropped_; }
-  std::uint64_t records_skipped() const override { return skipped_; }
-
-  std::optional<EventChunk> next_chunk() override {
-    times_.clear();
-    channels_.clear();
-    const std::size_t want = std::max<std::size_t>(options_.chunk_events, 1);
-    while (times_.size() < want) {
-      if (remaining_ == 0) {
-        if (trailing_ > 0) {
-          in_.skip(trailing_, "packet");
-          trailing_ = 0;
-        }
-        if (in_.at_end()) break;
-        start_packet();
-        continue;
+  bool fill(std::size_t room) override {
+    if (remaining_ == 0) {
+      if (trailing_ > 0) {
+        in_.skip(trailing_, "packet");
+        trailing_ = 0;
       }
-      // At most 64 Ki events (512 KiB) per read of the file buffer.
-      const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>({remaining_, want - times_.size(), 65536}));
-      decode(n);
+      if (in_.at_end()) return false;
+      start_packet();
+      return true;
     }
-    if (times_.empty()) return std::nullopt;
-    events_ += times_.size();
-    return EventChunk{times_, channels_, {}};
+    // At most 64 Ki events (512 KiB) per read of the file buffer.
+    decode(static_cast<std::size_t>(std::min<std::uint64_t>({remaining_, room, 65536})));
+    return true;
   }
 
  private:
@@ -270,11 +255,8 @@ class Aedat3Reader final : public EventReader {
     }
   }
 
-  InputFile in_;
-  EventReaderOptions options_;
   ChipMap chip_;
   std::optional<CameraMap> camera_;
-  EventStreamInfo info_;
   std::string source_;
   PacketHeader packet_;
   std::uint64_t remaining_ = 0;  // events of the current packet still to decode
@@ -282,9 +264,6 @@ class Aedat3Reader final : public EventReader {
   std::int64_t epoch_ = 0, wrap_epoch_ = 0, last_epoch_ = 0;
   std::int64_t reset_base_ = 0;
   std::optional<std::int64_t> last_us_;
-  std::uint64_t events_ = 0, dropped_ = 0, skipped_ = 0;
-  std::vector<Time> times_;
-  std::vector<Channel> channels_;
 };
 
 // Writes POLARITY packets for camera channels (the info's addresses are a camera's, or a
@@ -388,20 +367,11 @@ bool sniff_aedat3(std::string_view head, const std::string& path) {
   return head.substr(0, kMagic.size() - 2) == kMagic.substr(0, kMagic.size() - 2);
 }
 
-std::unique_ptr<EventReader> open_aedat3(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<Aedat3Reader>(path, options);
-}
-
-std::unique_ptr<EventWriter> create_aedat3(const std::string& path, const EventStreamInfo& info,
-                                           const std::string& temp_path) {
-  return std::make_unique<Aedat3Writer>(path, info, temp_path);
-}
-
 }  // namespace
 
 const EventFormat& aedat3_event_format() {
   static const EventFormat f{EventFileFormat::kAedat3, "aedat3", "aedat aedat3.1", ".aedat .aedat3", sniff_aedat3,
-                             open_aedat3, create_aedat3};
+                             open_as<Aedat3Reader>, create_as<Aedat3Writer>};
   return f;
 }
 

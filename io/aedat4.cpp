@@ -189,9 +189,9 @@ std::map<std::int64_t, StreamInfo> parse_streams(std::string_view xml) {
   return streams;
 }
 
-class Aedat4Reader final : public EventReader {
+class Aedat4Reader final : public AedatReader {
  public:
-  Aedat4Reader(const std::string& path, const EventReaderOptions& options) : in_(path), options_(options) {
+  Aedat4Reader(const std::string& path, const EventReaderOptions& options) : AedatReader(path, options) {
     const auto magic = in_.take(kMagic.size(), "AEDAT 4.0 magic");
     if (std::memcmp(magic.data(), kMagic.data(), kMagic.size()) != 0) {
       in_.fail(0, "not an AEDAT 4.0 file (it does not start with #!AER-DAT4.0)");
@@ -265,25 +265,10 @@ class Aedat4Reader final : public EventReader {
     load();
   }
 
-  const EventStreamInfo& info() const override { return info_; }
-  std::uint64_t events_read() const override { return events_; }
-  std::uint64_t bytes_read() const override { return in_.offset(); }
-  std::uint64_t file_size() const override { return in_.size(); }
-  std::uint64_t events_dropped() const override { return dropped_; }
-  std::uint64_t records_skipped() const override { return skipped_; }
-
-  std::optional<EventChunk> next_chunk() override {
-    times_.clear();
-    channels_.clear();
-    const std::size_t want = std::max<std::size_t>(options_.chunk_events, 1);
-    while (times_.size() < want) {
-      if (next_ == count_ && !load()) break;
-      const std::size_t n = std::min<std::size_t>(count_ - next_, want - times_.size());
-      decode(n);
-    }
-    if (times_.empty()) return std::nullopt;
-    events_ += times_.size();
-    return EventChunk{times_, channels_, {}};
+  bool fill(std::size_t room) override {
+    if (next_ == count_ && !load()) return false;
+    decode(std::min<std::size_t>(count_ - next_, room));
+    return true;
   }
 
  private:
@@ -410,14 +395,11 @@ class Aedat4Reader final : public EventReader {
     }
   }
 
-  InputFile in_;
-  EventReaderOptions options_;
   std::int32_t compression_ = kNone;
   std::uint64_t body_ = 0, end_ = 0;
   std::optional<std::int64_t> stream_;
   std::uint64_t other_event_streams_ = 0;
   std::optional<CameraMap> camera_;
-  EventStreamInfo info_;
   std::string source_;
   // Members, so that they are freed also when the constructor throws.
   struct FreeLz4 {
@@ -433,9 +415,6 @@ class Aedat4Reader final : public EventReader {
   std::uint64_t packet_at_ = 0, first_ = 0;
   std::size_t next_ = 0, count_ = 0;
   std::optional<std::int64_t> origin_, last_t_;
-  std::uint64_t events_ = 0, dropped_ = 0, skipped_ = 0;
-  std::vector<Time> times_;
-  std::vector<Channel> channels_;
 };
 
 
@@ -549,20 +528,11 @@ bool sniff_aedat4(std::string_view head, const std::string& path) {
   return false;
 }
 
-std::unique_ptr<EventReader> open_aedat4(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<Aedat4Reader>(path, options);
-}
-
-std::unique_ptr<EventWriter> create_aedat4(const std::string& path, const EventStreamInfo& info,
-                                           const std::string& temp_path) {
-  return std::make_unique<Aedat4Writer>(path, info, temp_path);
-}
-
 }  // namespace
 
 const EventFormat& aedat4_event_format() {
-  static const EventFormat f{EventFileFormat::kAedat4, "aedat4", "aedat4.0 dv", ".aedat4", sniff_aedat4, open_aedat4,
-                             create_aedat4};
+  static const EventFormat f{EventFileFormat::kAedat4, "aedat4", "aedat4.0 dv", ".aedat4", sniff_aedat4,
+                             open_as<Aedat4Reader>, create_as<Aedat4Writer>};
   return f;
 }
 

@@ -30,6 +30,17 @@ struct EventFormat {
                                          const std::string& temp_path) = nullptr;
 };
 
+// The usual `open` and `create` entries: construct the format's reader or writer.
+template <class Reader>
+std::unique_ptr<EventReader> open_as(const std::string& path, const EventReaderOptions& options) {
+  return std::make_unique<Reader>(path, options);
+}
+template <class Writer>
+std::unique_ptr<EventWriter> create_as(const std::string& path, const EventStreamInfo& info,
+                                       const std::string& temp_path) {
+  return std::make_unique<Writer>(path, info, temp_path);
+}
+
 const EventFormat& native_event_format();
 const EventFormat& text_event_format();
 const EventFormat& npz_event_format();

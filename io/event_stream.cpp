@@ -154,15 +154,6 @@ bool sniff_text(std::string_view head, const std::string&) {
   return true;
 }
 
-std::unique_ptr<EventReader> open_text(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<TextReaderAdapter>(path, options);
-}
-
-std::unique_ptr<EventWriter> create_text(const std::string& path, const EventStreamInfo& info,
-                                         const std::string& temp_path) {
-  return std::make_unique<TextWriterAdapter>(path, info, temp_path);
-}
-
 // ---- npz -------------------------------------------------------------------------------
 // An .npz is whole-file by nature (deflated members, a directory at the end): the reader
 // loads the series and hands it out in chunks; the writer collects the events and writes
@@ -281,15 +272,6 @@ bool sniff_npz(std::string_view head, const std::string& path) {
                         (members.empty() ? std::string("none") : members) + ")");
 }
 
-std::unique_ptr<EventReader> open_npz(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<NpzEventReader>(path, options);
-}
-
-std::unique_ptr<EventWriter> create_npz(const std::string& path, const EventStreamInfo& info,
-                                        const std::string& temp_path) {
-  return std::make_unique<NpzEventWriter>(path, info, temp_path);
-}
-
 }  // namespace
 
 const EventFormat& native_event_format() {
@@ -299,13 +281,14 @@ const EventFormat& native_event_format() {
 }
 
 const EventFormat& text_event_format() {
-  static const EventFormat f{EventFileFormat::kText, "text", "csv txt", ".csv .txt", sniff_text, open_text,
-                             create_text};
+  static const EventFormat f{EventFileFormat::kText, "text", "csv txt", ".csv .txt", sniff_text,
+                             open_as<TextReaderAdapter>, create_as<TextWriterAdapter>};
   return f;
 }
 
 const EventFormat& npz_event_format() {
-  static const EventFormat f{EventFileFormat::kNpz, "npz", "", ".npz", sniff_npz, open_npz, create_npz};
+  static const EventFormat f{EventFileFormat::kNpz, "npz", "", ".npz", sniff_npz, open_as<NpzEventReader>,
+                             create_as<NpzEventWriter>};
   return f;
 }
 

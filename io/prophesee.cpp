@@ -714,10 +714,6 @@ bool sniff_evt2(std::string_view head, const std::string& path) { return sniff_a
 bool sniff_evt3(std::string_view head, const std::string& path) { return sniff_as(head, path, EventFileFormat::kEvt3); }
 bool sniff_dat(std::string_view head, const std::string& path) { return sniff_as(head, path, EventFileFormat::kDat); }
 
-std::unique_ptr<EventReader> open_prophesee(const std::string& path, const EventReaderOptions& options) {
-  return std::make_unique<PropheseeReader>(path, options);
-}
-
 std::unique_ptr<EventWriter> create_evt2(const std::string& path, const EventStreamInfo& info, const std::string& tmp) {
   return std::make_unique<PropheseeWriter>(path, EventFileFormat::kEvt2, info, tmp);
 }
@@ -733,18 +729,18 @@ std::unique_ptr<EventWriter> create_dat(const std::string& path, const EventStre
 // `.raw` goes to EVT 3.0, the encoding of current Prophesee cameras; EVT 2.0 is asked for
 // by name (`--to evt2`).
 const EventFormat& evt2_event_format() {
-  static const EventFormat f{EventFileFormat::kEvt2, "evt2", "evt2.0", "", sniff_evt2, open_prophesee, create_evt2};
+  static const EventFormat f{EventFileFormat::kEvt2, "evt2", "evt2.0", "", sniff_evt2, open_as<PropheseeReader>, create_evt2};
   return f;
 }
 
 const EventFormat& evt3_event_format() {
-  static const EventFormat f{EventFileFormat::kEvt3, "evt3", "evt3.0 raw", ".raw", sniff_evt3, open_prophesee,
+  static const EventFormat f{EventFileFormat::kEvt3, "evt3", "evt3.0 raw", ".raw", sniff_evt3, open_as<PropheseeReader>,
                              create_evt3};
   return f;
 }
 
 const EventFormat& dat_event_format() {
-  static const EventFormat f{EventFileFormat::kDat, "dat", "", ".dat", sniff_dat, open_prophesee, create_dat};
+  static const EventFormat f{EventFileFormat::kDat, "dat", "", ".dat", sniff_dat, open_as<PropheseeReader>, create_dat};
   return f;
 }
 
