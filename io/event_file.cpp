@@ -151,22 +151,15 @@ std::unique_ptr<EventWriter> create_event_writer(const std::string& path, EventF
 }
 
 TSEvent read_all(EventReader& reader) {
-  std::vector<Time> times;
-  std::vector<Channel> channels;
-  std::vector<double> values;
-  while (auto chunk = reader.next_chunk()) {
-    times.insert(times.end(), chunk->times.begin(), chunk->times.end());
-    channels.insert(channels.end(), chunk->channels.begin(), chunk->channels.end());
-    values.insert(values.end(), chunk->values.begin(), chunk->values.end());
-  }
+  EventColumns all = EventColumns::drain(reader);
   const EventStreamInfo& info = reader.info();
   TSEvent::Options options;
   if (info.num_channels > 0) options.num_channels = info.num_channels;
   options.t_start = info.t_start;
   options.t_stop = reader.t_stop();
   options.name = info.name;
-  if (info.has_values) return TSEvent(std::move(times), std::move(channels), std::move(values), options);
-  return TSEvent(std::move(times), std::move(channels), options);
+  if (info.has_values) return TSEvent(std::move(all.times), std::move(all.channels), std::move(all.values), options);
+  return TSEvent(std::move(all.times), std::move(all.channels), options);
 }
 
 TSEvent read_events(const std::string& path) {

@@ -703,14 +703,7 @@ void NativeLogReader::finish_with_footer(std::uint64_t at, std::uint32_t stored)
 
 TSEvent read_native_log(const std::string& path, NativeLogStatus* status) {
   NativeLogReader reader(path);
-  std::vector<Time> times;
-  std::vector<Channel> channels;
-  std::vector<double> values;
-  while (auto chunk = reader.next_chunk()) {
-    times.insert(times.end(), chunk->times.begin(), chunk->times.end());
-    channels.insert(channels.end(), chunk->channels.begin(), chunk->channels.end());
-    values.insert(values.end(), chunk->values.begin(), chunk->values.end());
-  }
+  EventColumns all = EventColumns::drain(reader);
   const NativeLogHeader& header = reader.header();
   if (status) {
     status->header = header;
@@ -726,8 +719,8 @@ TSEvent read_native_log(const std::string& path, NativeLogStatus* status) {
   options.t_stop = reader.t_stop();
   options.name = header.name.empty() ? std::filesystem::path(path).filename().string() : header.name;
   try {
-    if (header.has_values) return TSEvent(std::move(times), std::move(channels), std::move(values), options);
-    return TSEvent(std::move(times), std::move(channels), options);
+    if (header.has_values) return TSEvent(std::move(all.times), std::move(all.channels), std::move(all.values), options);
+    return TSEvent(std::move(all.times), std::move(all.channels), options);
   } catch (const InvalidArgument& e) {
     // Only an empty log whose t_stop precedes the default t_start (0) gets here.
     throw FormatError(path, reader.offset(), e.what());

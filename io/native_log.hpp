@@ -152,6 +152,25 @@ struct EventChunk {
   std::span<const double> values;  // empty when the log has no values
 };
 
+// Every event of a chunked reader (anything with next_chunk(): NativeLogReader,
+// TextEventReader, EventReader), concatenated: for the read-it-all helpers.
+struct EventColumns {
+  std::vector<Time> times;
+  std::vector<Channel> channels;
+  std::vector<double> values;
+
+  template <class Reader>
+  static EventColumns drain(Reader& reader) {
+    EventColumns all;
+    while (auto chunk = reader.next_chunk()) {
+      all.times.insert(all.times.end(), chunk->times.begin(), chunk->times.end());
+      all.channels.insert(all.channels.end(), chunk->channels.begin(), chunk->channels.end());
+      all.values.insert(all.values.end(), chunk->values.begin(), chunk->values.end());
+    }
+    return all;
+  }
+};
+
 // Reads a native log chunk by chunk: memory stays bounded by one chunk (at most 2 MiB of
 // file bytes and kNativeLogMaxChunkEvents events), whatever the file claims.
 class NativeLogReader {

@@ -143,19 +143,12 @@ std::optional<EventChunk> TextEventReader::next_chunk() {
 
 TSEvent read_text_events(const std::string& path, TextEventInfo* info) {
   TextEventReader reader(path);
-  std::vector<Time> times;
-  std::vector<Channel> channels;
-  std::vector<double> values;
-  while (auto chunk = reader.next_chunk()) {
-    times.insert(times.end(), chunk->times.begin(), chunk->times.end());
-    channels.insert(channels.end(), chunk->channels.begin(), chunk->channels.end());
-    values.insert(values.end(), chunk->values.begin(), chunk->values.end());
-  }
+  EventColumns all = EventColumns::drain(reader);
   if (info) *info = reader.info();
   TSEvent::Options options;
   options.name = std::filesystem::path(path).filename().string();
-  if (reader.info().has_values) return TSEvent(std::move(times), std::move(channels), std::move(values), options);
-  return TSEvent(std::move(times), std::move(channels), options);
+  if (reader.info().has_values) return TSEvent(std::move(all.times), std::move(all.channels), std::move(all.values), options);
+  return TSEvent(std::move(all.times), std::move(all.channels), options);
 }
 
 namespace {
