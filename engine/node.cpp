@@ -20,6 +20,11 @@ double Node::state(std::size_t variable, NeuronIndex, Time) const {
                                          std::to_string(variable));
 }
 
+void Node::sample_state(std::size_t variable, std::span<const NeuronIndex> neurons, Time t,
+                        std::span<double> out) const {
+  for (std::size_t k = 0; k < neurons.size(); ++k) out[k] = state(variable, neurons[k], t);
+}
+
 void Node::save_state(StateWriter&) const {
   throw CheckpointError("of node '" + name() + "'", std::string(type_name()) + " does not support checkpoints");
 }

@@ -50,6 +50,11 @@ class Node {
   // without changing any state (so recording never changes a run). Pre: t is not earlier
   // than the last event the unit received.
   virtual double state(std::size_t variable, NeuronIndex i, Time t) const;
+  // The same for many units at once: out[k] = state(variable, neurons[k], t), bit for bit.
+  // For recorders and readouts; a model may share per-time work between units (LifExp
+  // computes its decay factors once). Pre: out.size() == neurons.size().
+  virtual void sample_state(std::size_t variable, std::span<const NeuronIndex> neurons, Time t,
+                            std::span<double> out) const;
 
   // Checkpoints (engine/checkpoint.hpp): save_state writes everything about the node that
   // a run changes (not its parameters); restore_state reads it back into an identically

@@ -366,7 +366,7 @@ void Simulation::sample(std::uint32_t recorder, Time t) {
   StateRecorder& rec = *state_recorders_[recorder];
   const Node& node = network_.node(rec.node());
   scratch_.resize(rec.neurons().size());
-  for (std::size_t k = 0; k < scratch_.size(); ++k) scratch_[k] = node.state(rec.variable(), rec.neurons()[k], t);
+  node.sample_state(rec.variable(), rec.neurons(), t, scratch_);
   rec.add_sample(t, scratch_);
   RecorderRuntime& r = recorder_runtime_[recorder];
   ++r.k;

@@ -214,6 +214,45 @@ double LifExp::state(std::size_t variable, NeuronIndex i, Time t) const {
   return variable == 0 ? n.v : n.i_syn[variable - 1];
 }
 
+// state() for many neurons: the decay factors of state_at are shared (same values, same
+// order of operations, so the results equal state()'s bit for bit).
+void LifExp::sample_state(std::size_t variable, std::span<const NeuronIndex> neurons, Time t,
+                          std::span<double> out) const {
+  if (variable > ports_) return Node::sample_state(variable, neurons, t, out);
+  const std::int64_t now = t.ticks();
+  const double u = seconds_of(now - t_ref_);
+  const double decay_mem = std::exp(-u / params_.tau_mem);
+  std::array<double, kMaxPorts> decay{};
+  for (std::size_t p = 0; p < ports_; ++p) decay[p] = std::exp(-u / params_.tau_syn[p]);
+  const std::size_t n = size();
+  for (std::size_t k = 0; k < neurons.size(); ++k) {
+    const NeuronIndex i = neurons[k];
+    if (i >= n) throw OutOfRange("neuron", std::to_string(i) + " >= population size " + std::to_string(n));
+    if (ref_until_[i] > last_[i] && now > last_[i]) {  // through the refractory clamp: state_at's slow path
+      out[k] = state(variable, i, t);
+      continue;
+    }
+    if (variable > 0) {
+      out[k] = i_tilde_[(variable - 1) * n + i] * decay[variable - 1];
+      continue;
+    }
+    if (ref_until_[i] > last_[i]) {
+      out[k] = params_.v_reset;
+      continue;
+    }
+    double v = v_inf_[i];
+    double membrane = m_tilde_[i];
+    for (std::size_t p = 0; p < ports_; ++p) {
+      if (equal_tau_[p]) {
+        membrane += u / params_.tau_mem * i_tilde_[p * n + i];
+      } else {
+        v += k_syn_[p] * (i_tilde_[p * n + i] * decay[p]);
+      }
+    }
+    out[k] = v + membrane * decay_mem;
+  }
+}
+
 void LifExp::start(Time t0, PredictionList& changed) {
   t_ref_ = t0.ticks();
   for (NeuronIndex i = 0; i < size(); ++i) {

@@ -60,6 +60,8 @@ class LifExp final : public Population {
   std::size_t num_ports() const override { return params_.tau_syn.size(); }
   std::span<const std::string_view> state_names() const override;
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
+  void sample_state(std::size_t variable, std::span<const NeuronIndex> neurons, Time t,
+                    std::span<double> out) const override;
 
   // Initial membrane potentials (default v_rest); before start().
   void set_v_mem(std::span<const double> v);

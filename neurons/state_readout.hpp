@@ -78,6 +78,8 @@ class StateReadout final : public ClockedLayer {
   const Population& source_;
   Parameters params_;
   std::size_t variable_;
+  std::vector<NeuronIndex> all_;  // 0 .. N-1: every neuron is read
+  std::vector<double> w_out_t_;  // w_out transposed: [output][neuron]
   std::vector<double> sampled_;  // U of every neuron, this step
   std::vector<double> last_;     // the last output
 };
