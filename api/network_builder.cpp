@@ -93,7 +93,9 @@ NodeRef NetworkBuilder::regular(std::string name, std::size_t channels, Duration
 
 NodeRef NetworkBuilder::lif(std::string name, std::size_t size, const LifParameters& parameters) {
   if (size == 0) throw InvalidArgument("size", "population '" + name + "' needs at least one neuron");
-  return NodeRef{impl_->network.add(std::move(name), std::make_unique<LifExp>(to_engine(parameters), size))};
+  auto lif = std::make_unique<LifExp>(to_engine(parameters), size);
+  lif->set_current_dt(parameters.current_dt);
+  return NodeRef{impl_->network.add(std::move(name), std::move(lif))};
 }
 
 NodeRef NetworkBuilder::lif_clocked(std::string name, std::size_t size, Duration dt, const LifParameters& parameters) {

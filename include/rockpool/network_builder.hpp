@@ -49,6 +49,10 @@ struct LifParameters {
   double v_rest = 0.0;
   double v_reset = 0.0;
   Duration refractory = Duration::zero();
+  // `lif` only: a continuous input connected to the population is a current input I_in
+  // (tau_mem dV/dt gains + I_in; the connection's weights are Rockpool's w_in), sampled
+  // every current_dt and held in between (Rockpool's current-input LIF layers).
+  Duration current_dt = milliseconds(1);
 };
 
 // How two nodes are connected: the synapses, one delay (or one per synapse) and the

@@ -313,6 +313,32 @@ TEST_CASE("Session: a continuous input holds each pushed value (sample-and-hold)
   CHECK(samples[4] == 2.0);  // 5.5 ms: tick 5, u(4 ms) = 1
 }
 
+TEST_CASE("Session: a continuous input into a LIF is a current input, sampled every current_dt") {
+  // 1.5 pushed at 2.5 ms is first sampled at 3 ms (current_dt 1 ms); from V = 0 the neuron
+  // reaches threshold 1 at 3 ms + tm ln(1.5 / 0.5) (tm V' = -V + I); then 0 pushed at 30 ms
+  // stops it: V(30 ms) = 1.5 (1 - e^{-5.03/20}) = 0.33 after the reset, no second spike.
+  NetworkBuilder b;
+  const NodeRef level = b.continuous_input("level", 1);
+  LifParameters p;
+  p.tau_mem = 0.02;
+  p.current_dt = milliseconds(1);
+  const NodeRef lif = b.lif("lif", 1, p);
+  b.connect(level, lif, Connection::one_to_one(1.0));
+  Session s(std::move(b));
+  s.observe("lif");
+  std::vector<OutputSpike> out;
+  s.on_output([&](const OutputSpike& o) { out.push_back(o); });
+  const auto ms = [](double x) { return Time::from_seconds(x * 1e-3); };
+  const InputRef in = s.input("level");
+  s.push(in, ms(2.5), 0, 1.5);
+  s.advance_to(ms(5.0));
+  s.push(in, ms(30.0), 0, 0.0);
+  s.advance_to(ms(100.0));
+  REQUIRE(out.size() == 1);
+  const double expected = 0.003 + 0.02 * std::log(3.0);
+  CHECK(std::abs(to_seconds(out[0].time) - expected) < 2e-9);  // exact to the tick
+}
+
 // The network of the config tests below, in the config language of doc/configs.md.
 const char* const kConfigText = R"(# a small network
 input { name: "sensor" size: 2 session {} }
