@@ -57,7 +57,7 @@ std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExp& lif, std::op
   p.transform = ReadoutTransform::kRockpoolSurrogate;
   p.threshold = lif.parameters().threshold;
   p.v_reset = lif.parameters().v_reset;
-  p.w_out = std::move(w_out);
+  if (w_out) p.w_out.emplace(std::move(*w_out));
   return std::make_unique<StateReadout>(lif, std::move(p));
 }
 
