@@ -50,6 +50,10 @@ class Node {
   // without changing any state (so recording never changes a run). Pre: t is not earlier
   // than the last event the unit received.
   virtual double state(std::size_t variable, NeuronIndex i, Time t) const;
+  // Number of units of state variable `variable`: what a recorder may sample. Most nodes
+  // have one value per output channel; a layer with output weights (ForceRateEuler: N
+  // units, O outputs) overrides it.
+  virtual std::size_t state_size(std::size_t /*variable*/) const { return size_out(); }
 
   // Checkpoints (engine/checkpoint.hpp): save_state writes everything about the node that
   // a run changes (not its parameters); restore_state reads it back into an identically
