@@ -20,13 +20,14 @@ using neuron_detail::shortest;
 std::string count(std::size_t n) { return std::to_string(n); }
 
 // out[j] = sum_i in[i] W[i][j] ([pre, post]), row by row so the inner loop runs along
-// contiguous weights.
-void weighted_sum(const WeightMatrix& w, std::span<const double> in, std::span<double> out) {
+// contiguous weights. With nan_as_zero, a NaN input counts as 0 (Rockpool's rule for
+// sampled input); otherwise it propagates.
+void weighted_sum(const WeightMatrix& w, std::span<const double> in, std::span<double> out, bool nan_as_zero = false) {
   assert(in.size() == w.rows && out.size() == w.columns);
   std::fill(out.begin(), out.end(), 0.0);
   for (std::size_t i = 0; i < w.rows; ++i) {
     const double u = in[i];
-    if (u == 0.0) continue;
+    if (u == 0.0 || (nan_as_zero && std::isnan(u))) continue;
     const double* row = w.values.data() + i * w.columns;
     for (std::size_t j = 0; j < w.columns; ++j) out[j] += u * row[j];
   }
@@ -132,14 +133,17 @@ void ForceRateEuler::step(std::span<const double> input, std::span<double> outpu
   assert(input.size() == size_in() && output.size() == size_out());
   const std::span<const double> u = input.first(num_inputs());
   const std::span<const double> force = input.subspan(num_inputs());
-  weighted_sum(w_in_, u, res_inputs_);
+  // Rockpool sets NaN input samples to 0 (Layer._prepare_input_continuous): a series sampled
+  // past its end gives NaN. We do the same for the force (Rockpool does not, and a NaN
+  // there would stay in x for ever).
+  weighted_sum(w_in_, u, res_inputs_, /*nan_as_zero=*/true);
   const bool noisy = params_.noise_std > 0.0;
   const bool euler = params_.integration == Integration::kEuler;
   for (std::size_t j = 0; j < x_.size(); ++j) {
     // Rockpool's order: inp = res_inputs + noise + force; x += dt_tau (-x + inp + bias).
     double inp = res_inputs_[j];
     if (noisy) inp += params_.noise_std * CounterRng(params_.seed, j).normal(step_);
-    inp += force[j];
+    if (!std::isnan(force[j])) inp += force[j];
     // The exact step holds the whole drive, noise sample included, over the step.
     x_[j] = euler ? x_[j] + keep_[j] * (-x_[j] + inp + bias_[j]) : x_[j] * decay_[j] + (inp + bias_[j]) * keep_[j];
     activity_[j] = params_.activation(x_[j]);

@@ -19,7 +19,8 @@
 // clocked layer one input vector per step (engine/clocked_layer.hpp) and synaptic ports
 // only to spiking populations, so two signals need two ranges of that vector. Both are
 // then sampled by the same rule, on the same time base, as Rockpool samples ts_input and
-// ts_force; an unconnected force channel reads 0, as Rockpool's default force. Any
+// ts_force; an unconnected force channel reads 0, as Rockpool's default force, and a NaN
+// sample on any channel counts as 0 (Rockpool's rule for its input). Any
 // projection can address either range; input_projection() and force_projection() build
 // the one-to-one ones.
 //

@@ -184,6 +184,15 @@ TEST_CASE("ForceRateEuler routes inputs through w_in [pre, post], force 1:1, out
   CHECK(out[2] == doctest::Approx(-1.482).epsilon(1e-14));
   for (NeuronIndex o = 0; o < 3; ++o) CHECK(layer.state(2, o, Time::zero()) == out[o]);
 
+  // A NaN sample (a series read past its end) counts as 0, on the inputs as in Rockpool
+  // and on the force channels too: with u = (NaN, 2), force (0.5, NaN) the drive is
+  // W_in^T (0, 2) + (0.5, 0) + b = (1 + 0.5 + 0.1, 4 + 0.2) = (1.6, 4.2).
+  ForceRateEuler fresh(WeightMatrix(2, 2, {1, -1, 0.5, 2}), WeightMatrix(2, 3, {1, 2, -3, 4, 5, 6}), p);
+  const std::vector<double> with_nan = {std::nan(""), 2.0, 0.5, std::nan("")};
+  fresh.step(with_nan, out);
+  CHECK(fresh.state(0, 0, Time::zero()) == doctest::Approx(0.16).epsilon(1e-14));
+  CHECK(fresh.state(0, 1, Time::zero()) == doctest::Approx(0.42).epsilon(1e-14));
+
   // The initial output is Rockpool's get_output_from_state: x0 = (1, 2) gives
   // (1 + 8, 2 + 10, -3 + 12) = (9, 12, 9).
   const std::vector<double> x0 = {1.0, 2.0};
