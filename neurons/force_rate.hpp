@@ -20,16 +20,18 @@
 // only to spiking populations, so two signals need two ranges of that vector. Both are
 // then sampled by the same rule, on the same time base, as Rockpool samples ts_input and
 // ts_force; an unconnected force channel reads 0, as Rockpool's default force, and a NaN
-// sample on any channel counts as 0 (Rockpool's rule for its input). Any
-// projection can address either range; input_projection() and force_projection() build
-// the one-to-one ones.
+// sample on any channel counts as 0 (Rockpool's rule for its input). Any projection can
+// address either range; input_projection() and force_projection() build the one-to-one
+// ones.
 //
 //   ForceRateEuler::Parameters p;
 //   p.tau = {0.02};
 //   p.dt = milliseconds(1);
 //   auto layer = std::make_unique<ForceRateEuler>(WeightMatrix(2, 3, {...}), WeightMatrix(3, 1, {...}), p);
-//   net.connect(input, id, layer->input_projection());    // 2 channels -> u
-//   net.connect(target, id, layer->force_projection());   // 3 channels -> F
+//   Projection to_u = layer->input_projection(), to_force = layer->force_projection();
+//   const NodeId id = net.add("force", std::move(layer));
+//   net.connect(input, id, std::move(to_u));       // a 2-channel node -> u
+//   net.connect(target, id, std::move(to_force));  // a 3-channel node -> F
 //
 // The layer owns its parameters and state (one vector per variable, index = unit) and
 // copies the weights. Bad parameters throw at construction (engine/error.hpp):

@@ -126,6 +126,32 @@ TEST_CASE("ForceRateEuler exact mode: the step response to input + force + bias 
   }
 }
 
+TEST_CASE("ForceRateEuler input_projection and force_projection feed u and F from separate nodes") {
+  // I = 1, N = 2, w_in = (1, 2): u = 0.5 and force (0.3, -0.1) give D = (0.8, 0.9);
+  // exact mode, identity: x_j(t) = D_j (1 - e^{-t/tau}).
+  ForceRateEuler::Parameters p = params({0.02}, milliseconds(1));
+  p.activation = Activation::identity();
+  p.integration = Integration::kExact;
+  auto layer = std::make_unique<ForceRateEuler>(WeightMatrix(1, 2, {1.0, 2.0}), identity(2), p);
+  Projection to_u = layer->input_projection(), to_force = layer->force_projection();
+  CHECK(to_u.num_pre() == 1);
+  CHECK(to_force.num_pre() == 2);
+  CHECK(to_force.num_post() == 3);
+  Network net;
+  const NodeId l = net.add("force", std::move(layer));
+  const NodeId u = net.add("u", std::make_unique<TSContinuousSource>(constant({0.5})));
+  const NodeId f = net.add("f", std::make_unique<TSContinuousSource>(constant({0.3, -0.1})));
+  net.connect(u, l, std::move(to_u));
+  net.connect(f, l, std::move(to_force));
+  Simulation sim(std::move(net));
+  StateRecorder& x = sim.record_state(l, "x", {}, milliseconds(1));
+  sim.run_until(Time::zero() + milliseconds(50) + ticks(1));
+  REQUIRE(x.samples().size() == 2 * 51);
+  const double rise = 1.0 - std::exp(-0.05 / 0.02);
+  CHECK(x.samples()[2 * 50] == doctest::Approx(0.8 * rise).epsilon(1e-12));
+  CHECK(x.samples()[2 * 50 + 1] == doctest::Approx(0.9 * rise).epsilon(1e-12));
+}
+
 TEST_CASE("ForceRateEuler exact mode takes steps longer than tau, Euler mode refuses dt >= 2 tau") {
   ForceRateEuler::Parameters p = params({0.01}, milliseconds(50));
   p.activation = Activation::identity();
