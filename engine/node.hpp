@@ -55,6 +55,10 @@ class Node {
   // computes its decay factors once). Pre: out.size() == neurons.size().
   virtual void sample_state(std::size_t variable, std::span<const NeuronIndex> neurons, Time t,
                             std::span<double> out) const;
+  // Number of units of state variable `variable`: what a recorder may sample. Most nodes
+  // have one value per output channel; a layer with output weights (ForceRateEuler: N
+  // units, O outputs) overrides it.
+  virtual std::size_t state_size(std::size_t /*variable*/) const { return size_out(); }
 
   // Checkpoints (engine/checkpoint.hpp): save_state writes everything about the node that
   // a run changes (not its parameters); restore_state reads it back into an identically

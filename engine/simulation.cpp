@@ -139,13 +139,14 @@ StateRecorder& Simulation::add_state_recorder(NodeId node, std::string_view vari
     throw InvalidArgument("variable", "node '" + n.name() + "' has no state '" + std::string(variable) +
                                           "' (it has: " + (known.empty() ? "none" : known) + ")");
   }
+  const std::size_t units = n.state_size(static_cast<std::size_t>(it - names.begin()));
   if (neurons.empty()) {
-    for (std::size_t i = 0; i < n.size_out(); ++i) neurons.push_back(static_cast<NeuronIndex>(i));
+    for (std::size_t i = 0; i < units; ++i) neurons.push_back(static_cast<NeuronIndex>(i));
   }
   for (std::size_t k = 0; k < neurons.size(); ++k) {
-    if (neurons[k] >= n.size_out()) {
+    if (neurons[k] >= units) {
       throw OutOfRange("neurons", "index " + std::to_string(k) + " is neuron " + std::to_string(neurons[k]) +
-                                      " but '" + n.name() + "' has " + std::to_string(n.size_out()));
+                                      " but '" + n.name() + "' has " + std::to_string(units));
     }
   }
   state_recorders_.push_back(std::make_unique<StateRecorder>(

@@ -11,6 +11,7 @@
 #include "neurons/event_pass.hpp"
 #include "neurons/exp_syn.hpp"
 #include "neurons/filter_bank.hpp"
+#include "neurons/force_rate.hpp"
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 #include "neurons/parameter_checks.hpp"
@@ -379,6 +380,42 @@ void register_rate_models(ModelRegistry& r) {
          }});
 }
 
+// size = N units, size_in = I inputs; the node's input channels are the I inputs, then the
+// N force channels (neurons/force_rate.hpp). w_out's O columns follow from its length.
+void register_force_rate_models(ModelRegistry& r) {
+  r.add({"ForceRateEuler", {"ForceRateEulerJax_IO", "ForceRateEulerJax"},
+         "FORCE reservoir, tau dx/dt + x = W_in^T u + F + b, y = W_out^T H(x); inputs: size_in, then size force "
+         "channels (neurons/force_rate.hpp)",
+         [](const ModelSpec& s) {
+           ForceRateEuler::Parameters p;
+           p.tau = s.params.numbers("tau", {});  // required: the constructor names it if absent
+           p.bias = s.params.numbers("bias", p.bias);
+           p.activation = activation(s.params);
+           p.noise_std = s.params.number("noise_std", p.noise_std);
+           p.dt = s.params.optional_duration("dt");
+           const std::string integration = s.params.text("integration", "euler");
+           if (integration != "euler" && integration != "exact") {
+             throw InvalidArgument("integration", "must be euler or exact, not '" + integration + "'");
+           }
+           p.integration = integration == "euler" ? Integration::kEuler : Integration::kExact;
+           p.seed = seed(s);
+           WeightMatrix w_in = weight_matrix(s, "w_in");
+           WeightMatrix w_out;
+           if (s.params.has("w_out")) {
+             std::vector<double> w = s.params.numbers("w_out", {});
+             if (w.size() % s.size != 0) {
+               throw DimensionMismatch("w_out", "has " + std::to_string(w.size()) + " values, not a multiple of size " +
+                                                    std::to_string(s.size) + " (size x O, row-major [pre][post])");
+             }
+             const std::size_t columns = w.size() / s.size;
+             w_out = WeightMatrix(s.size, columns, std::move(w));
+           } else {
+             w_out = weight_matrix({s.node, s.size, s.size, s.params, s.seed}, "w_out");  // identity: y = H(x)
+           }
+           return BuiltModel{std::make_unique<ForceRateEuler>(std::move(w_in), std::move(w_out), p)};
+         }});
+}
+
 namespace {
 
 StateType state_type(const ModelParams& params, StateType fallback) {
@@ -593,6 +630,7 @@ ModelRegistry builtin_models() {
   register_lif_models(r);
   register_exp_syn_models(r);
   register_rate_models(r);
+  register_force_rate_models(r);
   register_aeif_models(r);
   register_cliaf_models(r);
   register_diaf_models(r);

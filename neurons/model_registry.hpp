@@ -129,15 +129,16 @@ class ModelRegistry {
 };
 
 // The models of this library (LIFExact, LIFClocked, ExpSyn, ExpSynExact, PassThrough,
-// FFRateEuler, RecRateEuler, Rate, AeifPscExp, CLIAF, SoftMax, RecDIAF, FFUpDown,
-// PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter, StateReadout;
-// doc/configs.md).
+// FFRateEuler, RecRateEuler, Rate, ForceRateEuler, AeifPscExp, CLIAF, SoftMax, RecDIAF,
+// FFUpDown, PassThroughEvents, RecFSSpikeEulerBT, ButterFilter, ButterMelFilter,
+// StateReadout; doc/configs.md).
 ModelRegistry builtin_models();
 
 // Registration functions of the built-in models, one per model file.
 void register_lif_models(ModelRegistry& registry);
 void register_exp_syn_models(ModelRegistry& registry);
 void register_rate_models(ModelRegistry& registry);
+void register_force_rate_models(ModelRegistry& registry);    // ForceRateEuler
 void register_aeif_models(ModelRegistry& registry);          // AeifPscExp
 void register_cliaf_models(ModelRegistry& registry);         // CLIAF, SoftMax
 void register_diaf_models(ModelRegistry& registry);          // RecDIAF
