@@ -22,8 +22,11 @@
 // Current input (Rockpool's "current input" layers, as LifExp's): continuous projections
 // onto the neurons (size targets, port 0) give I_in[i], sampled at each bin start and held
 // over the step (clocked_layer.hpp). kExact treats it as a bias for that step: V relaxes to
-// v_rest + bias + I_in. kRockpool adds it where Rockpool's current-input layers do, beside
-// the bias: V += (sum_p I_p + I_in) + bias. Without such projections the step is the plain one.
+// v_rest + bias + I_in. kRockpool adds it beside the synaptic current and the bias, where
+// Rockpool's LIF step has its I_in term: V += (sum_p I_p + I_in) + bias. (Rockpool's older
+// RecLIFCurrentInJax has I_in in the same place but steps by forward Euler,
+// V += dt/tau_mem (I_syn + I_in + bias - V); that step is not reproduced.) Without such
+// projections the step is the plain one.
 //
 // Fast paths (see clocked_layer.hpp): the synaptic currents are the input accumulator, so a
 // delivery adds its weight to I_p at once, which is the same as adding the bin's input at
