@@ -490,6 +490,7 @@ projection { from: "lif" to: "lif" dense {} weight: -0.2 delay: "0.5ms" port: 1 
     const auto lif_spikes = std::count_if(in_code.spikes.begin(), in_code.spikes.end(),
                                           [](const auto& s) { return std::get<0>(s) == 2; });
     CHECK(lif_spikes >= 20);
+    MESSAGE(mode << ": " << lif_spikes << " LIF spikes");
     CHECK(by_name.spikes == in_code.spikes);
     REQUIRE(by_name.samples.size() == 3);
     for (std::size_t r = 0; r < 3; ++r) CHECK(same_bits(by_name.samples[r], in_code.samples[r]));
