@@ -136,6 +136,28 @@ void BM_LifExpClockedNoise(benchmark::State& state) {
 }
 BENCHMARK(BM_LifExpClockedNoise)->ArgNames({"N", "noise"})->Args({1000, 0})->Args({1000, 1})->Unit(benchmark::kMicrosecond);
 
+// What a current input adds to the tuned clocked LIF (its own step variant, plus the copy of
+// the current in set_current). Args: {neurons, current (0/1)}.
+void BM_LifExpClockedCurrent(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  LifExp::Parameters p;
+  p.tau_syn = {5e-3};
+  LifExpClocked layer(p, n, milliseconds(1));
+  const std::vector<double> input(n, 0.0);
+  const std::vector<double> current = random_weights(n, 0.0, 1.2, 4);
+  std::vector<double> out(n);
+  for (auto _ : state) {
+    layer.start();
+    for (std::int64_t k = 0; k < kSteps; ++k) {
+      if (state.range(1)) layer.set_current(current);
+      layer.step(input, out);
+    }
+    benchmark::DoNotOptimize(out.data());
+  }
+  report_per_unit_step(state, n);
+}
+BENCHMARK(BM_LifExpClockedCurrent)->ArgNames({"N", "current"})->Args({1000, 0})->Args({1000, 1})->Unit(benchmark::kMicrosecond);
+
 void report_per_event(benchmark::State& state, double events) {
   state.counters["ns/event"] = benchmark::Counter(events * 1e-9, benchmark::Counter::kIsIterationInvariantRate |
                                                                      benchmark::Counter::kInvert);

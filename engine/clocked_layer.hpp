@@ -22,10 +22,17 @@
 //   reads and the simulation then clears.
 // - step_spikes(): a layer with spiking output may list the neurons that spiked instead
 //   of filling a dense count array that the simulation has to scan.
+//
+// Current input (optional, spiking-input layers; Rockpool's "current input" layers): a
+// layer whose takes_current_input() is true also accepts continuous projections, onto its
+// neurons (size_out() targets, port 0), not its input channels. At each tick the
+// simulation sums them, sampled at the bin start like continuous input, and calls
+// set_current() before the step; layers without such projections never see the call.
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "engine/node.hpp"
@@ -66,6 +73,15 @@ class ClockedLayer : public Node {
     for (std::size_t c = 0; c < counts.size(); ++c) {
       for (auto n = static_cast<std::int64_t>(counts[c]); n > 0; --n) spiked.push_back(static_cast<NeuronIndex>(c));
     }
+  }
+
+  // Current input (see above). set_current: `current` has size_out() values, the weighted
+  // sum of the continuous inputs at the start of the bin; it applies to the next step only.
+  // The default throws NetworkError (the layer takes no current).
+  virtual bool takes_current_input() const { return false; }
+  virtual void set_current(std::span<const double> current) {
+    (void)current;
+    throw NetworkError(std::string(type_name()) + " '" + name() + "' takes no current input");
   }
 
   // The time of the tick being stepped, set by the simulation before each step: for the

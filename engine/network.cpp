@@ -43,9 +43,15 @@ ProjectionId Network::connect(NodeId pre, NodeId post, Projection projection) {
   const std::string edge = "projection '" + a.name() + "' -> '" + b.name() + "'";
   if (a.output_signal() == Signal::kNone) throw NetworkError(edge + ": '" + a.name() + "' has no output");
   if (b.input_signal() == Signal::kNone) throw NetworkError(edge + ": '" + b.name() + "' takes no input");
-  // A population with a current input also takes continuous projections (population.hpp).
-  const bool current_input = a.output_signal() == Signal::kContinuous && b.family() == NodeFamily::kPopulation &&
-                             static_cast<const Population&>(b).current_input_dt() > Duration::zero();
+  // A population or spiking-input clocked layer with a current input also takes continuous
+  // projections (population.hpp, clocked_layer.hpp), onto its neurons.
+  const bool spiking_target = b.input_signal() == Signal::kSpikes;
+  const bool takes_current =
+      spiking_target && (b.family() == NodeFamily::kPopulation
+                             ? static_cast<const Population&>(b).current_input_dt() > Duration::zero()
+                             : b.family() == NodeFamily::kClockedLayer &&
+                                   static_cast<const ClockedLayer&>(b).takes_current_input());
+  const bool current_input = a.output_signal() == Signal::kContinuous && takes_current;
   if (current_input && projection.port() != 0) {
     throw OutOfRange(edge, "port " + std::to_string(projection.port()) +
                                ": a current input has no synaptic ports, leave the port at 0");
@@ -53,7 +59,7 @@ ProjectionId Network::connect(NodeId pre, NodeId post, Projection projection) {
   if (a.output_signal() != b.input_signal() && !current_input) {
     throw NetworkError(edge + ": '" + a.name() + "' outputs " + std::string(signal_name(a.output_signal())) +
                        " but '" + b.name() + "' takes " + std::string(signal_name(b.input_signal())) +
-                       (b.family() == NodeFamily::kPopulation && a.output_signal() == Signal::kContinuous
+                       (spiking_target && a.output_signal() == Signal::kContinuous
                             ? " (" + std::string(b.type_name()) + " has no current input)"
                             : ""));
   }
@@ -61,7 +67,13 @@ ProjectionId Network::connect(NodeId pre, NodeId post, Projection projection) {
     throw DimensionMismatch(edge, "has " + std::to_string(projection.num_pre()) + " source neurons but '" +
                                       a.name() + "' has " + std::to_string(a.size_out()) + " outputs");
   }
-  if (projection.num_post() != b.size_in()) {
+  if (current_input && projection.num_post() != b.size_out()) {
+    // A current drives neurons: a clocked layer's input channels are (port, neuron) pairs.
+    throw DimensionMismatch(edge, "has " + std::to_string(projection.num_post()) + " target neurons but '" +
+                                      b.name() + "' has " + std::to_string(b.size_out()) +
+                                      " neurons (a current input targets neurons, not input channels)");
+  }
+  if (!current_input && projection.num_post() != b.size_in()) {
     throw DimensionMismatch(edge, "has " + std::to_string(projection.num_post()) + " target neurons but '" +
                                       b.name() + "' has " + std::to_string(b.size_in()) + " inputs");
   }

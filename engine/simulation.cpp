@@ -32,7 +32,8 @@ struct Simulation::NodeRuntime {
   bool lists_spikes = false;   // the layer reports spikes through step_spikes()
   std::int64_t tick = 0;  // index of the next tick: t0 + tick * dt
   // Population with a current input and continuous projections into it: samples every
-  // `current_dt` (ticks like a clocked layer's, from t0), summed into `current`.
+  // `current_dt` (ticks like a clocked layer's, from t0), summed into `current`. Clocked
+  // layer with a current input: `current` is its sum at the bin start, non-empty if used.
   Duration current_dt = Duration::zero();
   std::vector<double> current;
   bool source_pending = false;  // spike source: its next spike is in the scheduler
@@ -74,6 +75,15 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
         rt.bin = rt.input;
         rt.lists_spikes = node.output_signal() == Signal::kSpikes && rt.layer->lists_spikes();
         if (!rt.lists_spikes) rt.output.assign(node.size_out(), 0.0);
+        // A spiking-input layer with continuous projections into it: a current input,
+        // gathered into `current` at each tick (empty otherwise: no cost).
+        if (node.input_signal() == Signal::kSpikes) {
+          for (ProjectionId p : network_.incoming(id)) {
+            if (network_.node(network_.ends(p).pre).output_signal() == Signal::kContinuous) {
+              rt.current.assign(node.size_out(), 0.0);
+            }
+          }
+        }
         break;
       case NodeFamily::kSpikeSource: rt.source = static_cast<SpikeSource*>(&node); break;
       case NodeFamily::kContinuousSource: rt.continuous = static_cast<ContinuousSource*>(&node); break;
@@ -315,6 +325,11 @@ void Simulation::tick(NodeId node, Time t) {
     // Continuous input is sampled at the start of the bin; clocked upstream layers give
     // the output they hold (already updated for this bin if they tick earlier in order).
     gather_continuous(node, t - rt.layer->dt(), rt.input);
+  } else if (!rt.current.empty()) {
+    // A current input: sampled at the bin start as continuous input is (the spiking inputs
+    // of the bin are in the bin); it applies to this step only.
+    gather_continuous(node, t - rt.layer->dt(), rt.current);
+    rt.layer->set_current(rt.current);
   }
   // A layer that accumulates its own input gets none here (see input_accumulator).
   const std::span<const double> input = rt.own_bin ? std::span<const double>() : std::span<const double>(rt.input);
@@ -537,6 +552,7 @@ void Simulation::save_state(StateWriter& out) const {
         out.put(e.neuron);
       }
     } else if (rt.layer) {
+      // (A layer's current input is gathered afresh at each tick from the saved state.)
       out.put(rt.tick);
       out.put_array(rt.input);
       out.put_array(rt.output);

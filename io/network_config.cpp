@@ -645,8 +645,11 @@ BuiltNetwork NetworkConfig::build(const ConfigBuildOptions& options, const Model
     const NodeId from = net.id(p.from()), to = net.id(p.to());
     const Node& target = net.node(to);
     const std::size_t num_pre = net.node(from).size_out();
-    const std::size_t num_blocks = blocks[to];
-    const std::size_t num_post = target.size_in() / num_blocks;
+    // Continuous values into a spiking node are a current input: onto its neurons, no blocks.
+    const bool current = net.node(from).output_signal() == Signal::kContinuous &&
+                         target.input_signal() == Signal::kSpikes;
+    const std::size_t num_blocks = current ? 1 : blocks[to];
+    const std::size_t num_post = current ? target.size_out() : target.size_in() / num_blocks;
     const Duration delay = p.delay().empty() ? Duration::zero() : m.duration(path + ".delay", p.delay());
     // A layer with input blocks takes the port as the block; its projection has port 0.
     if (num_blocks > 1 && p.port() >= num_blocks) {

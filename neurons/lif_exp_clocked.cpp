@@ -55,6 +55,7 @@ void LifExpClocked::set_v_mem(std::span<const double> v) {
 }
 
 void LifExpClocked::start() {
+  has_current_ = false;
   v_mem_ = initial_v_;
   i_syn_.assign(size_ * ports_, 0.0);
   refractory_left_.assign(size_, 0.0);
@@ -66,12 +67,13 @@ void LifExpClocked::start() {
 // alias), one lane width (doubles only, hence the double refractory counter), and selects
 // instead of branches (if-converting the threshold test also needs -fno-trapping-math,
 // set in meson.build).
-template <std::size_t kPorts, bool kInput>
+template <std::size_t kPorts, bool kInput, bool kCurrent>
 [[gnu::always_inline]] inline void LifExpClocked::advance_ports(std::size_t begin, std::size_t end,
                                                                 const double* __restrict in,
                                                                 double* __restrict fired) {
   const std::size_t n = size_;
   double* __restrict v = v_mem_.data();
+  const double* __restrict current = current_.data();
   double* __restrict cur = i_syn_.data();
   double* __restrict refractory = refractory_left_.data();
   double coupling[kPorts], decay[kPorts];
@@ -84,7 +86,9 @@ template <std::size_t kPorts, bool kInput>
   for (std::size_t i = begin; i < end; ++i) {
     // The bin's input joins the currents at the start of the step (it is already in them
     // when they are the accumulator); then the exact propagator over dt (LifExp::advance).
-    double vi = v_inf + (v[i] - v_inf) * a;
+    // A current input is a bias held over the step: it moves where V relaxes to.
+    const double target = kCurrent ? v_inf + current[i] : v_inf;
+    double vi = target + (v[i] - target) * a;
     for (std::size_t p = 0; p < kPorts; ++p) {
       const double now = kInput ? cur[p * n + i] + in[p * n + i] : cur[p * n + i];
       vi += now * coupling[p];
@@ -104,12 +108,13 @@ template <std::size_t kPorts, bool kInput>
 
 // Rockpool's LIF step (see the header), in Rockpool's order of operations. Not tuned: it
 // exists to reproduce Rockpool's numbers, so it stays a plain loop over ports.
-template <bool kInput>
+template <bool kInput, bool kCurrent>
 [[gnu::always_inline]] inline void LifExpClocked::advance_rockpool(std::size_t begin, std::size_t end,
                                                                    const double* __restrict in,
                                                                    double* __restrict fired) {
   const std::size_t n = size_;
   double* __restrict v = v_mem_.data();
+  const double* __restrict current = current_.data();
   double* __restrict cur = i_syn_.data();
   const double a = decay_mem_, v_rest = params_.v_rest, bias = params_.bias, theta = params_.threshold;
   for (std::size_t i = begin; i < end; ++i) {
@@ -120,7 +125,8 @@ template <bool kInput>
       cur[p * n + i] = now;
       sum += now;
     }
-    vi += sum + bias;
+    // Rockpool's current-input layers add I_in beside the synaptic current, before the bias.
+    vi += kCurrent ? (sum + current[i]) + bias : sum + bias;
     const bool fires = vi > theta;
     fired[i - begin] = fires ? 1.0 : 0.0;
     v[i] = fires ? vi - theta : vi;
@@ -130,23 +136,38 @@ template <bool kInput>
 [[gnu::always_inline]] inline void LifExpClocked::advance(std::size_t begin, std::size_t end,
                                                           std::span<const double> input, double* fired) {
   const double* in = input.data();
+  const bool with_input = !input.empty();
   if (discretisation_ == Discretisation::kRockpool) {
-    if (input.empty()) {
-      advance_rockpool<false>(begin, end, in, fired);
-    } else {
-      advance_rockpool<true>(begin, end, in, fired);
+    switch (with_input * 2 + has_current_) {
+      case 0: advance_rockpool<false, false>(begin, end, in, fired); break;
+      case 1: advance_rockpool<false, true>(begin, end, in, fired); break;
+      case 2: advance_rockpool<true, false>(begin, end, in, fired); break;
+      default: advance_rockpool<true, true>(begin, end, in, fired); break;
     }
     return;
   }
-  switch (ports_ * 2 + !input.empty()) {
-    case 2: advance_ports<1, false>(begin, end, in, fired); break;
-    case 3: advance_ports<1, true>(begin, end, in, fired); break;
-    case 4: advance_ports<2, false>(begin, end, in, fired); break;
-    case 5: advance_ports<2, true>(begin, end, in, fired); break;
-    case 6: advance_ports<3, false>(begin, end, in, fired); break;
-    case 7: advance_ports<3, true>(begin, end, in, fired); break;
-    case 8: advance_ports<4, false>(begin, end, in, fired); break;
-    default: advance_ports<4, true>(begin, end, in, fired); break;
+  if (has_current_) {
+    switch (ports_ * 2 + with_input) {
+      case 2: advance_ports<1, false, true>(begin, end, in, fired); break;
+      case 3: advance_ports<1, true, true>(begin, end, in, fired); break;
+      case 4: advance_ports<2, false, true>(begin, end, in, fired); break;
+      case 5: advance_ports<2, true, true>(begin, end, in, fired); break;
+      case 6: advance_ports<3, false, true>(begin, end, in, fired); break;
+      case 7: advance_ports<3, true, true>(begin, end, in, fired); break;
+      case 8: advance_ports<4, false, true>(begin, end, in, fired); break;
+      default: advance_ports<4, true, true>(begin, end, in, fired); break;
+    }
+    return;
+  }
+  switch (ports_ * 2 + with_input) {
+    case 2: advance_ports<1, false, false>(begin, end, in, fired); break;
+    case 3: advance_ports<1, true, false>(begin, end, in, fired); break;
+    case 4: advance_ports<2, false, false>(begin, end, in, fired); break;
+    case 5: advance_ports<2, true, false>(begin, end, in, fired); break;
+    case 6: advance_ports<3, false, false>(begin, end, in, fired); break;
+    case 7: advance_ports<3, true, false>(begin, end, in, fired); break;
+    case 8: advance_ports<4, false, false>(begin, end, in, fired); break;
+    default: advance_ports<4, true, false>(begin, end, in, fired); break;
   }
 }
 
@@ -201,12 +222,43 @@ void LifExpClocked::step(std::span<const double> input, std::span<double> output
   assert(output.size() == size_);
   add_noise();
   step_dense(input, output);
+  has_current_ = false;
 }
 
 void LifExpClocked::step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
   assert(input.empty() || input.size() == size_in());
   add_noise();
   step_listing(input, spiked);
+  has_current_ = false;
+}
+
+// Copies size_ values and says whether all are finite, in one branch-free pass that
+// vectorises (cloned as the step is): x - x is +0 (all bits zero) unless x is infinite or
+// NaN, and the bits are OR-ed, as step_listing tests its flags.
+[[gnu::target_clones("avx512f", "avx2", "default")]] bool LifExpClocked::copy_finite(const double* __restrict from,
+                                                                         double* __restrict into) const {
+  std::uint64_t bits = 0;
+  for (std::size_t i = 0; i < size_; ++i) {
+    into[i] = from[i];
+    bits |= std::bit_cast<std::uint64_t>(from[i] - from[i]);
+  }
+  return bits == 0;
+}
+
+void LifExpClocked::set_current(std::span<const double> current) {
+  if (current.size() != size_) {
+    throw DimensionMismatch("current", "has " + std::to_string(current.size()) + " values for " +
+                                           std::to_string(size_) + " neurons");
+  }
+  current_.resize(size_);
+  if (!copy_finite(current.data(), current_.data())) {
+    for (std::size_t i = 0; i < size_; ++i) {
+      if (!std::isfinite(current[i])) {
+        throw InvalidArgument("current input", "not finite for neuron " + std::to_string(i) + " of '" + name() + "'");
+      }
+    }
+  }
+  has_current_ = true;
 }
 
 void LifExpClocked::add_noise() {
@@ -227,6 +279,7 @@ void LifExpClocked::save_state(StateWriter& out) const {
 }
 
 void LifExpClocked::restore_state(StateReader& in) {
+  has_current_ = false;  // a current is given per step, never saved
   in.get_exact(v_mem_, "LifExpClocked v_mem");
   in.get_exact(i_syn_, "LifExpClocked i_syn");
   in.get_exact(refractory_left_, "LifExpClocked refractory_left");

@@ -19,6 +19,15 @@
 // Input channel p * size + i is port p of neuron i (size_in = ports * size), so one
 // projection per port addresses a block of channels.
 //
+// Current input (Rockpool's "current input" layers, as LifExp's): continuous projections
+// onto the neurons (size targets, port 0) give I_in[i], sampled at each bin start and held
+// over the step (clocked_layer.hpp). kExact treats it as a bias for that step: V relaxes to
+// v_rest + bias + I_in. kRockpool adds it beside the synaptic current and the bias, where
+// Rockpool's LIF step has its I_in term: V += (sum_p I_p + I_in) + bias. (Rockpool's older
+// RecLIFCurrentInJax has I_in in the same place but steps by forward Euler,
+// V += dt/tau_mem (I_syn + I_in + bias - V); that step is not reproduced.) Without such
+// projections the step is the plain one.
+//
 // Fast paths (see clocked_layer.hpp): the synaptic currents are the input accumulator, so a
 // delivery adds its weight to I_p at once, which is the same as adding the bin's input at
 // the start of the step (up to rounding: I + w1 + w2 instead of I + (w1 + w2)); and
@@ -64,6 +73,10 @@ class LifExpClocked final : public ClockedLayer {
   void restore_state(StateReader& in) override;
   void step(std::span<const double> input, std::span<double> output) override;
   std::span<double> input_accumulator() override { return i_syn_; }
+  bool takes_current_input() const override { return true; }
+  // Pre: size values, all finite (else DimensionMismatch / InvalidArgument naming the
+  // neuron). The input current of the next step only.
+  void set_current(std::span<const double> current) override;
   bool lists_spikes() const override { return true; }
   void step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) override;
 
@@ -71,14 +84,17 @@ class LifExpClocked final : public ClockedLayer {
   // One step of neurons [begin, end): fired[i - begin] = 1 if neuron i spiked, else 0.
   // `input` is empty when the currents already hold it.
   void advance(std::size_t begin, std::size_t end, std::span<const double> input, double* fired);
-  template <bool kInput>
+  // kCurrent: the step has a current input (current_); a separate variant, so the plain
+  // step keeps its speed.
+  template <bool kInput, bool kCurrent>
   void advance_rockpool(std::size_t begin, std::size_t end, const double* input, double* fired);
-  template <std::size_t kPorts, bool kInput>
+  template <std::size_t kPorts, bool kInput, bool kCurrent>
   void advance_ports(std::size_t begin, std::size_t end, const double* input, double* fired);
   // step() and step_spikes() without their checks (the CPU-specific clones live here).
   void step_dense(std::span<const double> input, std::span<double> output);
   void step_listing(std::span<const double> input, std::vector<NeuronIndex>& spiked);
   void add_noise();  // the noise of this step (if any) into V; counts the step
+  bool copy_finite(const double* from, double* into) const;  // set_current's copy and check
 
   LifExp::Parameters params_;
   std::size_t size_;
@@ -99,6 +115,8 @@ class LifExpClocked final : public ClockedLayer {
   // Steps left to hold at v_reset. A whole number kept as a double so that the step loop
   // has one lane width (vectorises without 64-bit integer compares, which SSE2 lacks).
   std::vector<double> refractory_left_;
+  std::vector<double> current_;  // the current input of the next step, if has_current_
+  bool has_current_ = false;     // set by set_current, cleared by the step (not state)
   StateNoise noise_;       // off unless set_noise()
   std::uint64_t step_ = 0;  // steps since start(): the noise counter
 };

@@ -99,7 +99,8 @@ struct BuiltModel {
   std::unique_ptr<Node> node;
   // A clocked layer whose spiking input channels are split into `input_blocks` equal blocks,
   // one per synaptic port (LIFClocked: channel p * size + i is port p of neuron i); a
-  // projection to port p is then laid onto block p. 1 for everything else.
+  // spiking projection to port p is then laid onto block p (a continuous one is a current
+  // input, onto the neurons). 1 for everything else.
   std::size_t input_blocks = 1;
 };
 
