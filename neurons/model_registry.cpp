@@ -483,6 +483,21 @@ void register_rec_fs_models(ModelRegistry& r) {
            p.dt = s.params.optional_duration("dt");
            if (s.params.has("min_delta")) p.min_delta = s.params.number("min_delta", 0.0);
            p.seed = seed(s);
+           if (s.params.has("weights_out")) {  // size x M, row-major [neuron][output]
+             std::vector<double> w = s.params.numbers("weights_out", {});
+             if (w.size() % s.size != 0) {
+               throw DimensionMismatch("weights_out", "has " + std::to_string(w.size()) + " values, not a multiple of size " +
+                                                          std::to_string(s.size) + " (size x M, row-major)");
+             }
+             const std::size_t m = w.size() / s.size;
+             p.weights_out = WeightMatrix(s.size, m, std::move(w));
+           }
+           const std::string output = s.params.text("output", "spikes");
+           if (output == "weights_out") {
+             p.output = RecFSSpikeEulerBT::Parameters::Output::kWeightsOut;
+           } else if (output != "spikes") {
+             throw InvalidArgument("output", "must be 'spikes' or 'weights_out', got '" + output + "'");
+           }
            return BuiltModel{std::make_unique<RecFSSpikeEulerBT>(std::move(p))};
          }});
 }
