@@ -514,6 +514,15 @@ void filter_common(const ModelParams& params, ButterFilterBank::Parameters& p) {
   const std::uint64_t order = params.integer("order", static_cast<std::uint64_t>(p.order));
   p.order = order > 64 ? 65 : static_cast<int>(order);  // the constructor names the range
   p.envelope = flag(params, "envelope", p.envelope);
+  p.running_mean_subtraction = flag(params, "running_mean_subtraction", p.running_mean_subtraction);
+  // Rockpool's options act on a whole evolve's output, which a streaming node never has.
+  for (const char* whole : {"mean_subtraction", "normalize"}) {
+    if (flag(params, whole, false)) {
+      throw InvalidArgument(whole, "acts on the whole output of a run (Rockpool's evolve), not on a stream: "
+                                   "apply it to the recorded output (filter_signal / postprocess_filter_output in "
+                                   "neurons/filter_bank_signal.hpp), or use running_mean_subtraction");
+    }
+  }
 }
 
 }  // namespace
