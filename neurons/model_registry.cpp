@@ -414,9 +414,9 @@ void register_cliaf_models(ModelRegistry& r) {
 
 // RecDIAF's weights are engine projections (RecDIAF::add_to), which a model cannot add: in a
 // config, give the input weights as a projection into the node and the recurrent weights
-// as a projection from the node to itself with delay = Rockpool's `delay` (after the input
-// projection: deliveries at equal times go by projection order). The layer's own matrices
-// are then unused and built as zeros.
+// as a projection from the node to itself with delay = Rockpool's `delay` (a projection from
+// a node to itself is delivered after external input at equal times, as Rockpool's heap
+// orders them). The layer's own matrices are then unused and built as zeros.
 void register_diaf_models(ModelRegistry& r) {
   r.add({"RecDIAF", {"DIAF"},
          "digital IAF, quantised state, event-driven; weights are config projections (neurons/diaf.hpp)",
