@@ -486,8 +486,9 @@ void register_rec_fs_models(ModelRegistry& r) {
            if (s.params.has("weights_out")) {  // size x M, row-major [neuron][output]
              std::vector<double> w = s.params.numbers("weights_out", {});
              if (w.size() % s.size != 0) {
-               throw DimensionMismatch("weights_out", "has " + std::to_string(w.size()) + " values, not a multiple of size " +
-                                                          std::to_string(s.size) + " (size x M, row-major)");
+               throw DimensionMismatch("weights_out", "has " + std::to_string(w.size()) +
+                                                          " values, not a multiple of size " + std::to_string(s.size) +
+                                                          " (size x M, row-major)");
              }
              const std::size_t m = w.size() / s.size;
              p.weights_out = WeightMatrix(s.size, m, std::move(w));

@@ -94,6 +94,7 @@ double RecFSSpikeEulerBT::state(std::size_t variable, NeuronIndex i, Time t) con
 }
 
 void RecFSSpikeEulerBT::start() {
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not restart the layer it is called from");
   // Rockpool's reset_state and the start of evolve(): V = v_rest, currents 0, the "last"
   // values equal to the current ones, t_last = 0, no refractoriness.
   v_ = v_rest_;
@@ -208,6 +209,12 @@ void RecFSSpikeEulerBT::step(std::span<const double> input, std::span<double> ou
   if (weighted_output()) readout(output);
 }
 
+void RecFSSpikeEulerBT::set_spike_callback(SpikeCallback callback) {
+  // Replacing the std::function while it runs would destroy it under its own call.
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not be replaced from inside itself");
+  callback_ = std::move(callback);
+}
+
 const WeightMatrix& RecFSSpikeEulerBT::weights_out() const {
   if (!params_.weights_out) throw InvalidArgument("weights_out", "this layer has none");
   return *params_.weights_out;
@@ -239,7 +246,8 @@ void RecFSSpikeEulerBT::set_weight_out(NeuronIndex neuron, std::size_t output, d
 void RecFSSpikeEulerBT::readout(std::span<double> y) const {
   const WeightMatrix& w = weights_out();
   if (y.size() != w.columns) {
-    throw DimensionMismatch("readout", "needs " + std::to_string(w.columns) + " values, got " + std::to_string(y.size()));
+    throw DimensionMismatch("readout",
+                            "needs " + std::to_string(w.columns) + " values, got " + std::to_string(y.size()));
   }
   std::fill(y.begin(), y.end(), 0.0);
   for (std::size_t i = 0; i < n_; ++i) {
@@ -266,6 +274,7 @@ void RecFSSpikeEulerBT::save_state(StateWriter& out) const {
 }
 
 void RecFSSpikeEulerBT::restore_state(StateReader& in) {
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not restore the layer it is called from");
   t_time_ = in.get<double>("RecFSSpikeEulerBT t_time");
   t_last_ = in.get<double>("RecFSSpikeEulerBT t_last");
   bin_ = in.get<std::uint64_t>("RecFSSpikeEulerBT bin");

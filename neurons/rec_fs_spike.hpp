@@ -115,10 +115,10 @@ class RecFSSpikeEulerBT final : public ClockedLayer {
   // Rockpool's spike_callback: called once per spike, in order, with the spike time (s since
   // start(), as precise_spikes()) and the neuron, after the iteration that fired it and
   // before the next one. It may read the layer and change weights with the setters below
-  // (the next iteration uses them); it must not step the layer (InvalidArgument). Runs stay
-  // deterministic if the callback is. Empty: none.
+  // (the next iteration uses them); it must not step, start or restore the layer, nor
+  // replace itself (InvalidArgument). Runs stay deterministic if the callback is. Empty: none.
   using SpikeCallback = std::function<void(RecFSSpikeEulerBT& layer, double time, NeuronIndex neuron)>;
-  void set_spike_callback(SpikeCallback callback) { callback_ = std::move(callback); }
+  void set_spike_callback(SpikeCallback callback);
 
   const WeightMatrix& weights_fast() const { return params_.weights_fast; }
   const WeightMatrix& weights_slow() const { return params_.weights_slow; }

@@ -118,7 +118,8 @@ TEST_CASE("filter bank normalize: max |y| is exactly 1, overall (Rockpool) or pe
   const double peak = max_abs(raw.samples(), 0, 1);
   CHECK(peak == doctest::Approx(0.3).epsilon(0.05));
   for (std::size_t k = 0; k < raw.samples().size(); ++k) CHECK(overall.samples()[k] == raw.samples()[k] / peak);
-  const TSContinuous each = filter_signal(three_bands(false), sine(1000, 3200, 0.3), {.normalize = true, .per_channel = true});
+  const TSContinuous each =
+      filter_signal(three_bands(false), sine(1000, 3200, 0.3), {.normalize = true, .per_channel = true});
   for (std::size_t c = 0; c < 3; ++c) CHECK(max_abs(each.samples(), c, 3) == 1.0);
 }
 
@@ -129,7 +130,9 @@ TEST_CASE("filter_signal is the layer run from rest on Rockpool's time base") {
   REQUIRE(y.num_samples() == 161);
   REQUIRE(y.num_channels() == 3);
   const Duration dt = ButterFilterBank::Parameters{}.dt;
-  for (std::size_t k = 0; k < y.num_samples(); ++k) CHECK(y.times()[k] == Time::zero() + static_cast<std::int64_t>(k) * dt);
+  for (std::size_t k = 0; k < y.num_samples(); ++k) {
+    CHECK(y.times()[k] == Time::zero() + static_cast<std::int64_t>(k) * dt);
+  }
   ButterFilterBank bank(three_bands(true));
   bank.start();
   std::vector<double> out(3);

@@ -377,6 +377,10 @@ TEST_CASE("RecFSSpikeEulerBT weights_out, output and weight setters refuse bad i
   } catch (const InvalidArgument& e) {
     CHECK(e.argument() == "spike_callback");
   }
+  // Nor replace itself while it runs.
+  layer.start();
+  layer.set_spike_callback([](RecFSSpikeEulerBT& l, double, NeuronIndex) { l.set_spike_callback({}); });
+  CHECK_THROWS_AS(run(layer, 1000), InvalidArgument);
 }
 
 TEST_CASE("RecFSSpikeEulerBT weights_out and output by name in the registry") {
