@@ -15,7 +15,12 @@
 //   3. kDelivery      delayed spikes arrive at their targets.
 //   4. kSource        input sources (logs, generators) emit; zero-delay fan-out of these
 //                     spikes is delivered next, still at t.
-//   5. kRecord        recorders sample state after everything else at t has happened.
+//   5. kRecurrentDelivery  spikes on a projection from a node to itself arrive after the
+//                     external input at t, as in Rockpool's event-based recurrent layers
+//                     (RecDIAF's heap takes input channels before recurrent ones).
+//   6. kRecord        recorders sample state after everything else at t has happened.
+// kRecurrentDelivery was added last, so its stored value (checkpoints) is the largest;
+// kind_rank() gives the order above.
 #pragma once
 
 #include <compare>
@@ -35,12 +40,22 @@ enum class EventKind : std::uint8_t {
   kDelivery = 2,
   kSource = 3,
   kRecord = 4,
+  kRecurrentDelivery = 5,
 };
+
+// The position of a kind among events at the same time (the list above).
+constexpr int kind_rank(EventKind kind) {
+  switch (kind) {
+    case EventKind::kRecurrentDelivery: return 4;
+    case EventKind::kRecord: return 5;
+    default: return static_cast<int>(kind);
+  }
+}
 
 struct Event {
   Time time;
   EventKind kind = EventKind::kDelivery;
-  std::uint32_t target = 0;  // NodeId, or ProjectionId for kDelivery
+  std::uint32_t target = 0;  // NodeId, or ProjectionId for the two delivery kinds
   std::uint32_t index = 0;   // neuron / source neuron / channel
   std::uint32_t aux = 0;     // kind-specific: delay group for kDelivery
   std::uint64_t seq = 0;     // assigned by the scheduler at push: the last tie-break
@@ -48,7 +63,7 @@ struct Event {
   // The total order; aux is not part of it (it is determined by target and index).
   friend constexpr bool earlier(const Event& a, const Event& b) {
     if (a.time != b.time) return a.time < b.time;
-    if (a.kind != b.kind) return a.kind < b.kind;
+    if (a.kind != b.kind) return kind_rank(a.kind) < kind_rank(b.kind);
     if (a.target != b.target) return a.target < b.target;
     if (a.index != b.index) return a.index < b.index;
     return a.seq < b.seq;

@@ -254,9 +254,10 @@ void Simulation::emit(NodeId node, NeuronIndex neuron, Time t) {
   if (on_spike_) on_spike_(node, neuron, t);
   for (ProjectionId p : network_.outgoing(node)) {
     const Projection& proj = network_.projection(p);
+    const EventKind kind = network_.ends(p).post == node ? EventKind::kRecurrentDelivery : EventKind::kDelivery;
     const std::uint32_t end = proj.groups_begin(neuron + 1);
     for (std::uint32_t g = proj.groups_begin(neuron); g < end; ++g) {
-      queue_.push({t + proj.group_delay(g), EventKind::kDelivery, p, neuron, g, 0});
+      queue_.push({t + proj.group_delay(g), kind, p, neuron, g, 0});
     }
   }
 }
@@ -403,7 +404,8 @@ void Simulation::dispatch(const Event& e) {
       if (spiked) emit(e.target, e.index, e.time);
       break;
     }
-    case EventKind::kDelivery: deliver(e); break;
+    case EventKind::kDelivery:
+    case EventKind::kRecurrentDelivery: deliver(e); break;
     case EventKind::kSource:
       nodes_[e.target].source_pending = false;
       emit(e.target, e.index, e.time);
@@ -594,13 +596,15 @@ void Simulation::restore_state(StateReader& in) {
     Event e;
     e.time = in.get<Time>("event time");
     const auto kind = in.get<std::uint8_t>("event kind");
-    if (kind > static_cast<std::uint8_t>(EventKind::kRecord)) in.fail("unknown event kind " + std::to_string(kind));
+    if (kind > static_cast<std::uint8_t>(EventKind::kRecurrentDelivery)) {
+      in.fail("unknown event kind " + std::to_string(kind));
+    }
     e.kind = static_cast<EventKind>(kind);
     e.target = in.get<std::uint32_t>("event target");
     e.index = in.get<std::uint32_t>("event index");
     e.aux = in.get<std::uint32_t>("event aux");
     e.seq = in.get<std::uint64_t>("event sequence");
-    const bool projection_target = e.kind == EventKind::kDelivery;
+    const bool projection_target = e.kind == EventKind::kDelivery || e.kind == EventKind::kRecurrentDelivery;
     const bool recorder_target = e.kind == EventKind::kRecord;
     const std::size_t limit =
         projection_target ? network_.num_projections() : recorder_target ? state_recorders_.size() : nodes_.size();
@@ -608,6 +612,10 @@ void Simulation::restore_state(StateReader& in) {
     if (checked >= limit) {
       in.fail("event " + std::to_string(k) + " refers to target " + std::to_string(checked) + " of " +
               std::to_string(limit) + (recorder_target ? " (are the same state recorders attached?)" : ""));
+    }
+    // A checkpoint from before kRecurrentDelivery existed: give such deliveries their kind.
+    if (e.kind == EventKind::kDelivery && network_.ends(e.target).pre == network_.ends(e.target).post) {
+      e.kind = EventKind::kRecurrentDelivery;
     }
     const Scheduler::Handle h = queue_.restore(e);
     if (e.kind == EventKind::kThreshold) {

@@ -19,8 +19,9 @@
 // adds the layer and wires both. The leak is applied lazily: a neuron catches up on the
 // leak ticks it missed when it is next touched (an input, a due time, a recording), and a
 // leak that drives it up to threshold (negative leak, or v_rest above threshold) is
-// predicted as a due time at the exact tick. Times are exact ticks; see doc/models.md for
-// the tie order at equal times and the (small) differences from Rockpool.
+// predicted as a due time at the exact tick. Times are exact ticks. At equal times, as in
+// Rockpool: external inputs (by channel), then recurrent spikes (by neuron), then the leak,
+// each followed by the threshold check; see doc/models.md for the (small) differences.
 //
 //   RecDIAF::Parameters p;  p.v_thresh = {10};  p.leak = {1};
 //   auto diaf = std::make_unique<RecDIAF>(WeightMatrix(2, 3, {...}), WeightMatrix(3, 3, {...}), p);
@@ -60,9 +61,10 @@ class RecDIAF final : public Population {
   RecDIAF(WeightMatrix weights_in, WeightMatrix weights_rec, Parameters parameters = {});
 
   // Adds `layer` to `net` under `name`, the recurrent projection, and (if given) the input
-  // projection from `input`, connected first: deliveries at equal times go by projection,
-  // so delayed input spikes come before recurrent ones as in Rockpool's heap (a source's
-  // zero-delay spikes come after them; doc/models.md). Returns the layer's id.
+  // projection from `input`. At equal times the engine delivers a projection from a node to
+  // itself after all other input (event.hpp: kRecurrentDelivery), so external input spikes,
+  // delayed or straight from a source, come before recurrent ones as in Rockpool's heap.
+  // Returns the layer's id.
   static NodeId add_to(Network& net, std::string name, std::unique_ptr<RecDIAF> layer,
                        std::optional<NodeId> input = std::nullopt);
 

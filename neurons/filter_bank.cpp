@@ -170,6 +170,7 @@ ButterFilterBank::ButterFilterBank(Parameters parameters) : params_(std::move(pa
   lp_z1_.assign(lowpass_.size() * channels_, 0.0);
   lp_z2_.assign(lowpass_.size() * channels_, 0.0);
   y_.assign(channels_, 0.0);
+  mean_.assign(channels_, 0.0);
 }
 
 std::vector<Biquad> ButterFilterBank::band_sections(std::size_t c) const {
@@ -196,6 +197,8 @@ void ButterFilterBank::start() {
   std::fill(lp_z1_.begin(), lp_z1_.end(), 0.0);
   std::fill(lp_z2_.begin(), lp_z2_.end(), 0.0);
   std::fill(y_.begin(), y_.end(), 0.0);
+  std::fill(mean_.begin(), mean_.end(), 0.0);
+  count_ = 0;
 }
 
 void ButterFilterBank::step(std::span<const double> input, std::span<double> output) {
@@ -233,16 +236,34 @@ void ButterFilterBank::step(std::span<const double> input, std::span<double> out
       }
     }
   }
+  if (params_.running_mean_subtraction) {
+    // The running mean updated in place (m += (y - m) / k), which stays exact for a
+    // constant signal, unlike a running sum divided by k.
+    ++count_;
+    const double k = static_cast<double>(count_);
+    for (std::size_t c = 0; c < n; ++c) {
+      mean_[c] += (x[c] - mean_[c]) / k;
+      x[c] -= mean_[c];
+    }
+  }
   std::copy(y_.begin(), y_.end(), output.begin());
 }
 
 // Checkpoints: the filters' delay elements and the output held since the last tick.
 void ButterFilterBank::save_state(StateWriter& out) const {
   for (const auto* v : {&z1_, &z2_, &lp_z1_, &lp_z2_, &y_}) out.put_array(*v);
+  if (params_.running_mean_subtraction) {  // only then, so other checkpoints keep their form
+    out.put_array(mean_);
+    out.put(count_);
+  }
 }
 
 void ButterFilterBank::restore_state(StateReader& in) {
   for (auto* v : {&z1_, &z2_, &lp_z1_, &lp_z2_, &y_}) in.get_exact(*v, "ButterFilterBank filter state");
+  if (params_.running_mean_subtraction) {
+    in.get_exact(mean_, "ButterFilterBank running mean");
+    count_ = in.get<std::uint64_t>("ButterFilterBank running mean count");
+  }
 }
 
 }  // namespace rockpool

@@ -26,6 +26,11 @@
 //
 // The state is structure-of-arrays ([section][channel]), the step loops run over channels
 // innermost. Output of input sample k appears at the tick t_{k+1} (clocked_layer.hpp).
+//
+// Rockpool's mean_subtraction and normalize act on the whole output of one evolve() and
+// have no streaming form: see neurons/filter_bank_signal.hpp for them. The streaming layer
+// offers (ours, not Rockpool's) running_mean_subtraction: each output minus the mean of
+// that channel's outputs so far, this one included.
 #pragma once
 
 #include <complex>
@@ -48,6 +53,7 @@ struct ButterFilterBankParameters {
   Duration dt = Duration::from_ticks(562'500);         // 1 / 16 kHz
   bool envelope = true;                                // |y| through the low-pass (Rockpool)
   double cutoff_fs = 100.0;                            // Hz, the envelope's low-pass
+  bool running_mean_subtraction = false;               // ours: y_k - mean(y_0..y_k) per channel
 };
 
 // One second-order section: y = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2) x.
@@ -103,6 +109,9 @@ class ButterFilterBank final : public ClockedLayer {
   std::vector<Biquad> lowpass_;
   std::vector<double> lp_z1_, lp_z2_;  // [section * channels + channel]
   std::vector<double> y_;              // output held since the last tick
+  // running_mean_subtraction: per channel, the mean of the outputs so far, and their count.
+  std::vector<double> mean_;
+  std::uint64_t count_ = 0;
 };
 
 }  // namespace rockpool

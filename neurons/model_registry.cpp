@@ -504,9 +504,9 @@ void register_cliaf_models(ModelRegistry& r) {
 
 // RecDIAF's weights are engine projections (RecDIAF::add_to), which a model cannot add: in a
 // config, give the input weights as a projection into the node and the recurrent weights
-// as a projection from the node to itself with delay = Rockpool's `delay` (after the input
-// projection: deliveries at equal times go by projection order). The layer's own matrices
-// are then unused and built as zeros.
+// as a projection from the node to itself with delay = Rockpool's `delay` (a projection from
+// a node to itself is delivered after external input at equal times, as Rockpool's heap
+// orders them). The layer's own matrices are then unused and built as zeros.
 void register_diaf_models(ModelRegistry& r) {
   r.add({"RecDIAF", {"DIAF"},
          "digital IAF, quantised state, event-driven; weights are config projections (neurons/diaf.hpp)",
@@ -573,6 +573,22 @@ void register_rec_fs_models(ModelRegistry& r) {
            p.dt = s.params.optional_duration("dt");
            if (s.params.has("min_delta")) p.min_delta = s.params.number("min_delta", 0.0);
            p.seed = seed(s);
+           if (s.params.has("weights_out")) {  // size x M, row-major [neuron][output]
+             std::vector<double> w = s.params.numbers("weights_out", {});
+             if (w.size() % s.size != 0) {
+               throw DimensionMismatch("weights_out", "has " + std::to_string(w.size()) +
+                                                          " values, not a multiple of size " + std::to_string(s.size) +
+                                                          " (size x M, row-major)");
+             }
+             const std::size_t m = w.size() / s.size;
+             p.weights_out = WeightMatrix(s.size, m, std::move(w));
+           }
+           const std::string output = s.params.text("output", "spikes");
+           if (output == "weights_out") {
+             p.output = RecFSSpikeEulerBT::Parameters::Output::kWeightsOut;
+           } else if (output != "spikes") {
+             throw InvalidArgument("output", "must be 'spikes' or 'weights_out', got '" + output + "'");
+           }
            return BuiltModel{std::make_unique<RecFSSpikeEulerBT>(std::move(p))};
          }});
 }
@@ -589,6 +605,15 @@ void filter_common(const ModelParams& params, ButterFilterBank::Parameters& p) {
   const std::uint64_t order = params.integer("order", static_cast<std::uint64_t>(p.order));
   p.order = order > 64 ? 65 : static_cast<int>(order);  // the constructor names the range
   p.envelope = flag(params, "envelope", p.envelope);
+  p.running_mean_subtraction = flag(params, "running_mean_subtraction", p.running_mean_subtraction);
+  // Rockpool's options act on a whole evolve's output, which a streaming node never has.
+  for (const char* whole : {"mean_subtraction", "normalize"}) {
+    if (flag(params, whole, false)) {
+      throw InvalidArgument(whole, "acts on the whole output of a run (Rockpool's evolve), not on a stream: "
+                                   "apply it to the recorded output (filter_signal / postprocess_filter_output in "
+                                   "neurons/filter_bank_signal.hpp), or use running_mean_subtraction");
+    }
+  }
 }
 
 }  // namespace

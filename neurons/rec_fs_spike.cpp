@@ -44,6 +44,15 @@ RecFSSpikeEulerBT::RecFSSpikeEulerBT(Parameters parameters) : params_(std::move(
   if (params_.weights_slow.rows != n_) {
     throw DimensionMismatch("weights_slow", "must be the size of weights_fast (" + std::to_string(n_) + ")");
   }
+  if (params_.weights_out) {
+    params_.weights_out->check("weights_out");
+    if (params_.weights_out->rows != n_) {
+      throw DimensionMismatch("weights_out", "must have one row per neuron (" + std::to_string(n_) + "), got " +
+                                                 std::to_string(params_.weights_out->rows));
+    }
+  } else if (weighted_output()) {
+    throw InvalidArgument("output", "the weights_out output needs weights_out (N x M)");
+  }
   bias_ = per_unit("bias", params_.bias, n_);
   tau_mem_ = positive_per_unit("tau_mem", params_.tau_mem, n_);
   tau_fast_ = positive_per_unit("tau_syn_r_fast", params_.tau_syn_r_fast, n_);
@@ -85,6 +94,7 @@ double RecFSSpikeEulerBT::state(std::size_t variable, NeuronIndex i, Time t) con
 }
 
 void RecFSSpikeEulerBT::start() {
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not restart the layer it is called from");
   // Rockpool's reset_state and the start of evolve(): V = v_rest, currents 0, the "last"
   // values equal to the current ones, t_last = 0, no refractoriness.
   v_ = v_rest_;
@@ -166,6 +176,7 @@ std::int64_t RecFSSpikeEulerBT::iterate() {
 }
 
 void RecFSSpikeEulerBT::step(std::span<const double> input, std::span<double> output) {
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not step the layer it is called from");
   std::swap(input_before_, input_now_);
   for (std::size_t i = 0; i < n_; ++i) {
     input_now_[i] = input[i];
@@ -178,15 +189,76 @@ void RecFSSpikeEulerBT::step(std::span<const double> input, std::span<double> ou
   while (t_time_ < end) {
     const std::int64_t spiked = iterate();
     if (spiked >= 0) {
-      output[static_cast<std::size_t>(spiked)] += 1.0;
-      precise_.push_back({t_last_, static_cast<NeuronIndex>(spiked)});
+      const auto j = static_cast<NeuronIndex>(spiked);
+      if (!weighted_output()) output[j] += 1.0;
+      precise_.push_back({t_last_, j});
+      // Rockpool's point: after the spike's iteration, before the next one reads the weights.
+      if (callback_) {
+        in_callback_ = true;
+        try {
+          callback_(*this, t_last_, j);
+        } catch (...) {
+          in_callback_ = false;
+          throw;
+        }
+        in_callback_ = false;
+      }
     }
   }
   ++bin_;
+  if (weighted_output()) readout(output);
+}
+
+void RecFSSpikeEulerBT::set_spike_callback(SpikeCallback callback) {
+  // Replacing the std::function while it runs would destroy it under its own call.
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not be replaced from inside itself");
+  callback_ = std::move(callback);
+}
+
+const WeightMatrix& RecFSSpikeEulerBT::weights_out() const {
+  if (!params_.weights_out) throw InvalidArgument("weights_out", "this layer has none");
+  return *params_.weights_out;
+}
+
+void RecFSSpikeEulerBT::set_weight(WeightMatrix& m, std::string_view what, std::size_t row, std::size_t column,
+                                   double weight) {
+  if (row >= m.rows || column >= m.columns) {
+    throw OutOfRange(what, "index [" + std::to_string(row) + "][" + std::to_string(column) + "] outside the " +
+                               std::to_string(m.rows) + " x " + std::to_string(m.columns) + " matrix");
+  }
+  if (!std::isfinite(weight)) throw InvalidArgument(what, "weights must be finite");
+  m.values[row * m.columns + column] = weight;
+}
+
+void RecFSSpikeEulerBT::set_weight_fast(NeuronIndex post, NeuronIndex pre, double weight) {
+  set_weight(params_.weights_fast, "weights_fast", post, pre, weight);
+}
+
+void RecFSSpikeEulerBT::set_weight_slow(NeuronIndex post, NeuronIndex pre, double weight) {
+  set_weight(params_.weights_slow, "weights_slow", post, pre, weight);
+}
+
+void RecFSSpikeEulerBT::set_weight_out(NeuronIndex neuron, std::size_t output, double weight) {
+  if (!params_.weights_out) throw InvalidArgument("weights_out", "this layer has none");
+  set_weight(*params_.weights_out, "weights_out", neuron, output, weight);
+}
+
+void RecFSSpikeEulerBT::readout(std::span<double> y) const {
+  const WeightMatrix& w = weights_out();
+  if (y.size() != w.columns) {
+    throw DimensionMismatch("readout",
+                            "needs " + std::to_string(w.columns) + " values, got " + std::to_string(y.size()));
+  }
+  std::fill(y.begin(), y.end(), 0.0);
+  for (std::size_t i = 0; i < n_; ++i) {
+    const double s = i_slow_[i];
+    for (std::size_t k = 0; k < w.columns; ++k) y[k] += s * w.values[i * w.columns + k];
+  }
 }
 
 // Checkpoints: the integrator's clock, state, its values before the last iteration (the
-// back-step interpolates from them), refractory counters and the held input samples.
+// back-step interpolates from them), refractory counters, the held input samples, and the
+// weights, which a spike callback may have changed. The callback itself is not saved.
 void RecFSSpikeEulerBT::save_state(StateWriter& out) const {
   out.put(t_time_);
   out.put(t_last_);
@@ -196,9 +268,13 @@ void RecFSSpikeEulerBT::save_state(StateWriter& out) const {
     out.put_array(*v);
   }
   out.put_array(precise_);
+  out.put_array(params_.weights_fast.values);
+  out.put_array(params_.weights_slow.values);
+  if (params_.weights_out) out.put_array(params_.weights_out->values);
 }
 
 void RecFSSpikeEulerBT::restore_state(StateReader& in) {
+  if (in_callback_) throw InvalidArgument("spike_callback", "must not restore the layer it is called from");
   t_time_ = in.get<double>("RecFSSpikeEulerBT t_time");
   t_last_ = in.get<double>("RecFSSpikeEulerBT t_last");
   bin_ = in.get<std::uint64_t>("RecFSSpikeEulerBT bin");
@@ -207,6 +283,9 @@ void RecFSSpikeEulerBT::restore_state(StateReader& in) {
     in.get_exact(*v, "RecFSSpikeEulerBT state");
   }
   in.get_array(precise_, "RecFSSpikeEulerBT precise spikes");
+  in.get_exact(params_.weights_fast.values, "RecFSSpikeEulerBT weights_fast");
+  in.get_exact(params_.weights_slow.values, "RecFSSpikeEulerBT weights_slow");
+  if (params_.weights_out) in.get_exact(params_.weights_out->values, "RecFSSpikeEulerBT weights_out");
 }
 
 }  // namespace rockpool

@@ -283,6 +283,50 @@ TEST_CASE("RecDIAF agrees with Rockpool's event loop written out directly, on ra
   }
 }
 
+TEST_CASE("RecDIAF: an external input and a recurrent spike in the same tick go in Rockpool's order") {
+  // Rockpool's heap pops equal times by channel: inputs (0 .. M-1) before recurrent spikes
+  // (M .. M+N-1) before the leak (M+N). int16, no leak, v_thresh 101, reset to 0, delay 2 ms.
+  //   w_in:  channel 0 -> neuron 0: 101;  channel 1 -> neuron 1: 45
+  //   w_rec: neuron 0 -> neuron 1: -50
+  // Inputs: ch 1 at 0.5 ms (n1: 45), ch 0 at 1 ms (n0: 101 -> spike, reset 0), ch 1 at
+  // 1.5 ms (n1: 90), ch 1 at 3 ms, when n0's spike also arrives at n1. By hand, Rockpool:
+  //   the input first: 90 + 45 = 135 >= 101 -> spike (3 ms, n1), reset 0, refractory for
+  //   1 ns, so the recurrent -50 at 3 ms is lost: n1 ends at 0.
+  // (The other order would give 90 - 50 = 40, then 85: no spike, n1 at 85.)
+  RecDIAF::Parameters p;
+  p.state_type = StateType::kInt16;
+  p.leak = {0.0};
+  p.v_thresh = {101.0};
+  p.delay = milliseconds(2);
+  const WeightMatrix w_in(2, 2, {101, 0, 0, 45}), w_rec(2, 2, {0, -50, 0, 0});
+  const std::vector<Time> times = {ms(0.5), ms(1), ms(1.5), ms(3)};
+  const std::vector<NeuronIndex> channels = {1, 0, 1, 1};
+  const Run r = run_diaf(w_in, w_rec, p, times, channels, ms(6), {ms(2), ms(4)});
+  const std::vector<std::pair<Time, NeuronIndex>> expected = {{ms(1), 0}, {ms(3), 1}};
+  CHECK(r.spikes == expected);
+  CHECK(r.states[0] == std::vector<double>{0, 90});
+  CHECK(r.states[1] == std::vector<double>{0, 0});
+  // The loop written out (reference_diaf) agrees with the hand count.
+  std::vector<double> ref_state;
+  CHECK(reference_diaf(w_in, w_rec, p, times, channels, ms(6), ref_state) == expected);
+  CHECK(ref_state == std::vector<double>{0, 0});
+  // The same with the projections connected the other way round (recurrent first): the
+  // order does not depend on connection order.
+  Network net;
+  const NodeId src = net.add("in", std::make_unique<TSEventSource>(TSEvent(times, channels, {.num_channels = 2})));
+  auto layer = std::make_unique<RecDIAF>(w_in, w_rec, p);
+  Projection in = layer->input_projection(), rec = layer->recurrent_projection();
+  const NodeId l = net.add("diaf", std::move(layer));
+  net.connect(l, l, std::move(rec));
+  net.connect(src, l, std::move(in));
+  Simulation sim(std::move(net));
+  SpikeRecorder& spikes = sim.record_spikes(l);
+  sim.run_until(ms(6));
+  REQUIRE(spikes.count() == 2);
+  CHECK(spikes.times()[1] == ms(3));
+  CHECK(spikes.channels()[1] == 1);
+}
+
 TEST_CASE("RecDIAF refuses bad parameters, naming them") {
   const WeightMatrix w_in(1, 2, {1, 1});
   const WeightMatrix w_rec(2, 2, {0, 0, 0, 0});

@@ -3,10 +3,13 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <memory>
 #include <vector>
 
+#include "engine/checkpoint.hpp"
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "neurons/model_registry.hpp"
 
 using namespace rockpool;
 
@@ -170,4 +173,232 @@ TEST_CASE("RecFSSpikeEulerBT rejects bad parameters by name") {
   rejects([](auto& p) { p.min_delta = 1e-4; }, "min_delta");  // not below dt
   rejects([](auto& p) { p.noise_std = -1; }, "noise_std");
   rejects([](auto& p) { p.v_thresh = {NAN}; }, "v_thresh");
+}
+
+// --- weights_out, readout and spike_callback --------------------------------------------
+
+namespace {
+
+// The column-rule network above: neuron 0 driven, its spike adds weights_slow[:, 0] =
+// {0.002, 0.001} to the slow currents; neuron 1 never fires.
+RecFSSpikeEulerBT::Parameters driven_pair() {
+  auto p = uncoupled(2, 0.0);
+  p.bias = {0.02, 0.0};
+  p.weights_slow.values = {0.002, 0.0,   // [0][0]: 0 onto itself
+                           0.001, 0.0};  // [1][0]: 0 onto 1
+  return p;
+}
+
+// Iterations after the spike at `spike_time` that still lie before `end` (dt steps).
+int iterations_after(double spike_time, double end, double dt) {
+  int later = 0;
+  while (spike_time + (later + 1) * dt < end) ++later;
+  return later;
+}
+
+}  // namespace
+
+TEST_CASE("RecFSSpikeEulerBT weights_out: the output is I_slow @ weights_out") {
+  auto p = driven_pair();
+  p.weights_out = WeightMatrix(2, 2, {2.0, -1.0,   // neuron 0 -> outputs 0, 1
+                                      3.0, 0.5});  // neuron 1 -> outputs 0, 1
+  p.output = RecFSSpikeEulerBT::Parameters::Output::kWeightsOut;
+  RecFSSpikeEulerBT layer(p);
+  CHECK(layer.size_out() == 2);
+  CHECK(layer.output_signal() == Signal::kContinuous);
+  std::vector<double> in(2, 0.0), out(2);
+  int k = 0;
+  double spike_time = -1;
+  while (spike_time < 0) {
+    layer.step(in, out);
+    ++k;
+    if (!layer.precise_spikes().empty()) {
+      spike_time = layer.precise_spikes()[0].time;
+    } else {
+      CHECK(out == std::vector<double>{0.0, 0.0});  // no spike yet: no slow current
+    }
+  }
+  // The spike's iteration sets I_slow to column 0 exactly, each later one decays it by
+  // r = 1 - dt / tau_syn_r_slow: I_slow = {0.002, 0.001} r^L, so
+  // y = {0.002 * 2 + 0.001 * 3, 0.002 * -1 + 0.001 * 0.5} r^L = {0.007, -0.0015} r^L.
+  const double dt = 1e-4, r = 1 - dt / 0.1;
+  const double decay = std::pow(r, iterations_after(spike_time, k * dt, dt));
+  CHECK(out[0] == doctest::Approx(0.007 * decay).epsilon(1e-12));
+  CHECK(out[1] == doctest::Approx(-0.0015 * decay).epsilon(1e-12));
+  // readout() is the same product, from the state the layer reports.
+  std::vector<double> y(2);
+  layer.readout(y);
+  const double s0 = layer.state(1, 0, Time::zero()), s1 = layer.state(1, 1, Time::zero());
+  CHECK(y[0] == s0 * 2.0 + s1 * 3.0);
+  CHECK(y[1] == s0 * -1.0 + s1 * 0.5);
+  CHECK(y == out);
+}
+
+TEST_CASE("RecFSSpikeEulerBT weights_out with spike output: readout() reads it, spikes go out") {
+  auto p = driven_pair();
+  p.weights_out = WeightMatrix(2, 1, {1.0, 10.0});
+  RecFSSpikeEulerBT layer(p);
+  CHECK(layer.size_out() == 2);  // spikes, Rockpool's output
+  CHECK(layer.output_signal() == Signal::kSpikes);
+  std::vector<double> counts;
+  const auto spikes = run(layer, 200, &counts);
+  REQUIRE(!spikes.empty());
+  std::vector<double> y(1);
+  layer.readout(y);
+  CHECK(y[0] == layer.state(1, 0, Time::zero()) + 10.0 * layer.state(1, 1, Time::zero()));
+  CHECK(y[0] > 0);
+}
+
+TEST_CASE("RecFSSpikeEulerBT spike_callback sees exactly the emitted spikes, in order") {
+  // Three coupled neurons (fast inhibition, slow excitation) with different biases: many
+  // spikes, some of them in the same bin.
+  auto p = uncoupled(3, 0.0);
+  p.bias = {0.03, 0.025, 0.022};
+  p.weights_fast.values = {0, -0.002, -0.002, -0.002, 0, -0.002, -0.002, -0.002, 0};
+  p.weights_slow.values = {0, 0.001, 0.001, 0.001, 0, 0.001, 0.001, 0.001, 0};
+  auto layer = std::make_unique<RecFSSpikeEulerBT>(p);
+  RecFSSpikeEulerBT* raw = layer.get();
+  std::vector<RecFSSpikeEulerBT::PreciseSpike> seen;
+  layer->set_spike_callback([&seen](RecFSSpikeEulerBT&, double t, NeuronIndex j) { seen.push_back({t, j}); });
+  Network net;
+  const NodeId res = net.add("res", std::move(layer));
+  Simulation sim(std::move(net));
+  SpikeRecorder& rec = sim.record_spikes(res);
+  std::vector<RecFSSpikeEulerBT::PreciseSpike> precise;
+  const Duration dt = microseconds(100);
+  for (int k = 1; k <= 1000; ++k) {
+    sim.run_until(Time::zero() + k * dt + ticks(1));  // just past tick k
+    for (const auto& s : raw->precise_spikes()) precise.push_back(s);
+  }
+  REQUIRE(rec.count() > 20);
+  REQUIRE(seen.size() == rec.count());
+  REQUIRE(precise.size() == seen.size());
+  for (std::size_t k = 0; k < seen.size(); ++k) {
+    CAPTURE(k);
+    CHECK(seen[k].neuron == rec.channels()[k]);
+    CHECK(seen[k].neuron == precise[k].neuron);
+    CHECK(seen[k].time == precise[k].time);
+    // Emitted at the tick closing its bin; the time may lie up to one dt before the bin.
+    const double tick = to_seconds(rec.times()[k] - Time::zero());
+    CHECK(seen[k].time < tick);
+    CHECK(seen[k].time >= tick - 2e-4 - 1e-12);
+  }
+}
+
+TEST_CASE("RecFSSpikeEulerBT spike_callback changing a weight changes the run from the next iteration") {
+  // Neuron 0 fires periodically (the biased neuron of the first test); neuron 1 starts with
+  // no slow weight from 0. At neuron 0's first spike the callback sets weights_slow[1][0] =
+  // 0.001. That spike's iteration has already used the old column (0), so I_slow[1] stays
+  // exactly 0 until the second spike, which adds 0.001: at the end of that spike's bin
+  // I_slow[1] = 0.001 r^L. (With the weight from the start it would also hold the first
+  // spike's decayed contribution.)
+  auto p = uncoupled(2, 0.0);
+  p.bias = {0.02, 0.0};
+  RecFSSpikeEulerBT layer(p);
+  int calls = 0;
+  layer.set_spike_callback([&calls](RecFSSpikeEulerBT& l, double, NeuronIndex j) {
+    if (j == 0 && calls++ == 0) l.set_weight_slow(1, 0, 0.001);
+  });
+  std::vector<double> in(2, 0.0), out(2);
+  const double dt = 1e-4, r = 1 - dt / 0.1;
+  std::vector<double> spike_times;
+  int k = 0;
+  while (spike_times.size() < 2) {
+    layer.step(in, out);
+    ++k;
+    for (const auto& s : layer.precise_spikes()) spike_times.push_back(s.time);
+    if (spike_times.size() < 2) CHECK(layer.state(1, 1, Time::zero()) == 0.0);
+  }
+  REQUIRE(spike_times.size() == 2);  // the period is many bins long
+  CHECK(calls == 2);
+  CHECK(layer.weights_slow().at(1, 0) == 0.001);
+  CHECK(layer.state(1, 1, Time::zero()) ==
+        doctest::Approx(0.001 * std::pow(r, iterations_after(spike_times[1], k * dt, dt))).epsilon(1e-12));
+  // Neuron 0's own train is unchanged (nothing reaches it): the second spike one Euler
+  // period after the first, as without the callback.
+  const double period = euler_climb(-0.065, -0.045, -0.055, dt, 0.02, dt / 10);
+  CHECK(spike_times[1] - spike_times[0] == doctest::Approx(period).epsilon(1e-9));
+}
+
+TEST_CASE("RecFSSpikeEulerBT checkpoints keep weights a callback changed, not the callback") {
+  auto p = driven_pair();
+  p.weights_out = WeightMatrix(2, 1, {1.0, 1.0});
+  RecFSSpikeEulerBT a(p);
+  a.set_spike_callback([](RecFSSpikeEulerBT& l, double, NeuronIndex) {
+    l.set_weight_fast(1, 0, l.weights_fast().at(1, 0) + 0.001);  // grows with every spike
+    l.set_weight_out(1, 0, 5.0);
+  });
+  run(a, 400);
+  StateWriter out;
+  a.save_state(out);
+  const std::vector<std::byte> bytes(out.bytes().begin(), out.bytes().end());
+  RecFSSpikeEulerBT b(p);  // original weights, no callback
+  StateReader in(bytes, "<test>");
+  b.restore_state(in);
+  CHECK(in.at_end());
+  CHECK(b.weights_fast().values == a.weights_fast().values);
+  CHECK(b.weights_fast().at(1, 0) > 0.001);
+  CHECK(b.weights_out().at(1, 0) == 5.0);
+  // Without its callback, b goes on as a does once a's callback is removed too.
+  a.set_spike_callback({});
+  const auto sa = run(a, 400);
+  const auto sb = run(b, 400);
+  REQUIRE(sa.size() == sb.size());
+  for (std::size_t k = 0; k < sa.size(); ++k) CHECK(sa[k].time == sb[k].time);
+}
+
+TEST_CASE("RecFSSpikeEulerBT weights_out, output and weight setters refuse bad input") {
+  auto p = uncoupled(2, 0.02);
+  p.weights_out = WeightMatrix(3, 1, {1, 1, 1});
+  CHECK_THROWS_AS(RecFSSpikeEulerBT{p}, DimensionMismatch);
+  p.weights_out.reset();
+  p.output = RecFSSpikeEulerBT::Parameters::Output::kWeightsOut;
+  try {
+    RecFSSpikeEulerBT layer(p);
+    FAIL("accepted weights_out output without weights_out");
+  } catch (const InvalidArgument& e) {
+    CHECK(e.argument() == "output");
+  }
+  p.output = RecFSSpikeEulerBT::Parameters::Output::kSpikes;
+  RecFSSpikeEulerBT layer(p);
+  CHECK_THROWS_AS(layer.set_weight_fast(2, 0, 1.0), OutOfRange);
+  CHECK_THROWS_AS(layer.set_weight_slow(0, 0, NAN), InvalidArgument);
+  CHECK_THROWS_AS(layer.set_weight_out(0, 0, 1.0), InvalidArgument);  // there is none
+  std::vector<double> y(1);
+  CHECK_THROWS_AS(layer.readout(y), InvalidArgument);
+  // A callback may not step the layer it is called from.
+  layer.set_spike_callback([](RecFSSpikeEulerBT& l, double, NeuronIndex) {
+    std::vector<double> in(2, 0.0), out(2);
+    l.step(in, out);
+  });
+  try {
+    run(layer, 1000);
+    FAIL("a re-entrant step was accepted");
+  } catch (const InvalidArgument& e) {
+    CHECK(e.argument() == "spike_callback");
+  }
+  // Nor replace itself while it runs.
+  layer.start();
+  layer.set_spike_callback([](RecFSSpikeEulerBT& l, double, NeuronIndex) { l.set_spike_callback({}); });
+  CHECK_THROWS_AS(run(layer, 1000), InvalidArgument);
+}
+
+TEST_CASE("RecFSSpikeEulerBT weights_out and output by name in the registry") {
+  const ModelRegistry models = builtin_models();
+  const std::vector<double> zeros(4, 0.0);
+  const ModelParams weighted({{"weights_fast", zeros, ""},
+                              {"weights_slow", zeros, ""},
+                              {"weights_out", {1, 2, 3, 4, 5, 6}, ""},  // 2 x 3
+                              {"output", {}, "weights_out"}});
+  const BuiltModel m = models.build("RecFSSpikeEulerBT", {"fs", 2, 0, weighted, 0});
+  CHECK(m.node->size_out() == 3);
+  CHECK(m.node->output_signal() == Signal::kContinuous);
+  const auto& layer = dynamic_cast<const RecFSSpikeEulerBT&>(*m.node);
+  CHECK(layer.weights_out().at(1, 2) == 6);
+  const ModelParams ragged({{"weights_fast", zeros, ""}, {"weights_slow", zeros, ""}, {"weights_out", {1, 2, 3}, ""}});
+  CHECK_THROWS_AS(models.build("RecFSSpikeEulerBT", {"fs", 2, 0, ragged, 0}), DimensionMismatch);
+  const ModelParams bad_output({{"weights_fast", zeros, ""}, {"weights_slow", zeros, ""}, {"output", {}, "currents"}});
+  CHECK_THROWS_AS(models.build("RecFSSpikeEulerBT", {"fs", 2, 0, bad_output, 0}), InvalidArgument);
+  const ModelParams spikes({{"weights_fast", zeros, ""}, {"weights_slow", zeros, ""}, {"weights_out", {1, 2}, ""}});
+  CHECK(models.build("RecFSSpikeEulerBT", {"fs", 2, 0, spikes, 0}).node->size_out() == 2);
 }
