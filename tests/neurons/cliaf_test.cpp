@@ -8,6 +8,7 @@
 
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 
@@ -26,17 +27,7 @@ std::vector<std::vector<double>> run_steps(ClockedLayer& layer, const std::vecto
 
 double state_of(const Node& n, NeuronIndex i) { return n.state(0, i, Time::zero()); }
 
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
 
 }  // namespace
 

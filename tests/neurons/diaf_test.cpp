@@ -13,6 +13,7 @@
 #include "engine/random.hpp"
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 
@@ -48,17 +49,7 @@ Run run_diaf(WeightMatrix w_in, WeightMatrix w_rec, RecDIAF::Parameters p, std::
   return r;
 }
 
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
 
 }  // namespace
 

@@ -10,21 +10,13 @@
 
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 
 namespace {
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
+
 }  // namespace
 
 TEST_CASE("PassThroughEvents routes each input event to W[i][j] events on each output channel j, at the same time") {

@@ -11,6 +11,7 @@
 
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 
@@ -161,18 +162,7 @@ std::vector<double> brian_expsyn(const std::vector<double>& counts, const Weight
   return rec;
 }
 
-// The argument an InvalidArgument names, and whether it is a DimensionMismatch.
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
 
 std::vector<Time> grid(Duration dt, std::int64_t steps) {
   std::vector<Time> t;

@@ -19,6 +19,7 @@
 #include "neurons/exp_syn.hpp"
 #include "neurons/model_registry.hpp"
 #include "tests/api/network_fixtures.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 using rockpool::test::same_bits;
@@ -55,18 +56,7 @@ std::vector<double> simulate(std::unique_ptr<ForceRateEuler> layer, const TSCont
   return {r.samples().begin(), r.samples().end()};
 }
 
-// The argument a construction error names, and whether it is a DimensionMismatch.
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
 
 ForceRateEuler::Parameters params(std::vector<double> tau, Duration dt) {
   ForceRateEuler::Parameters p;

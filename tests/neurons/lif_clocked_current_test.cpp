@@ -22,37 +22,17 @@
 #include "neurons/lif_exp_clocked.hpp"
 #include "neurons/rate.hpp"
 #include "tests/api/network_fixtures.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 using rockpool::test::same_bits;
 
 namespace {
 
-constexpr double kTauMem = 0.02;
-
-// A piecewise-constant signal: `values[k]` from `times[k]` on (zero-order hold).
-TSContinuous held(std::vector<Time> times, std::vector<double> values, std::size_t channels = 1) {
-  TSContinuous::Options o;
-  o.interpolation = Interpolation::kPrevious;
-  o.t_stop = Time::from_seconds(10.0);
-  return TSContinuous(std::move(times), std::move(values), channels, o);
-}
-
-LifExp::Parameters lif_parameters(Duration refractory = Duration::zero()) {
-  LifExp::Parameters p;
-  p.tau_mem = kTauMem;
-  p.tau_syn = {0.005};
-  p.threshold = 1.0;
-  p.v_rest = 0.0;
-  p.v_reset = 0.0;
-  p.refractory = refractory;
-  return p;
-}
-
-Projection dense(std::size_t rows, std::size_t columns, std::vector<double> w, Duration delay = Duration::zero(),
-                 std::uint32_t port = 0) {
-  return Projection::dense(rows, columns, w, delay, port);
-}
+constexpr double kTauMem = test::kCurrentTestTauMem;
+using test::dense;
+using test::held;
+LifExp::Parameters lif_parameters(Duration refractory = Duration::zero()) { return test::current_test_lif(refractory); }
 
 std::vector<Time> times_of(const SpikeRecorder& r) { return {r.times().begin(), r.times().end()}; }
 

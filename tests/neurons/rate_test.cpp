@@ -9,6 +9,7 @@
 
 #include "engine/simulation.hpp"
 #include "engine/sources.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 
@@ -77,18 +78,7 @@ void check_gaussian(std::span<const double> v, double s) {
   CHECK(std::abs(m.variance - s * s) < 5 * s * s * std::sqrt(2 / (n - 1)));
 }
 
-// The argument an InvalidArgument names, and whether it is a DimensionMismatch.
-template <class F>
-std::pair<std::string, bool> refusal(F&& make) {
-  try {
-    make();
-  } catch (const DimensionMismatch& e) {
-    return {e.argument(), true};
-  } catch (const InvalidArgument& e) {
-    return {e.argument(), false};
-  }
-  return {"(accepted)", false};
-}
+using rockpool::test::refusal;
 
 }  // namespace
 
