@@ -226,6 +226,14 @@ Activation activation(const ModelParams& params) {
 
 std::uint64_t seed(const ModelSpec& s) { return s.params.integer("seed", s.seed); }
 
+// The rate layers' `integration`: Rockpool's forward Euler (default) or the exact step.
+Integration integration(const ModelParams& params) {
+  const std::string name = params.text("integration", "euler");
+  if (name == "euler") return Integration::kEuler;
+  if (name == "exact") return Integration::kExact;
+  throw InvalidArgument("integration", "must be euler or exact, not '" + name + "'");
+}
+
 }  // namespace
 
 void register_readout_models(ModelRegistry& r) {
@@ -342,11 +350,7 @@ void register_rate_models(ModelRegistry& r) {
            p.activation = activation(s.params);
            p.noise_std = s.params.number("noise_std", p.noise_std);
            p.dt = s.params.optional_duration("dt");
-           const std::string integration = s.params.text("integration", "euler");
-           if (integration != "euler" && integration != "exact") {
-             throw InvalidArgument("integration", "must be euler or exact, not '" + integration + "'");
-           }
-           p.integration = integration == "euler" ? Integration::kEuler : Integration::kExact;
+           p.integration = integration(s.params);
            p.seed = seed(s);
            return BuiltModel{std::make_unique<FFRateEuler>(weight_matrix(s), p)};
          }});
@@ -393,11 +397,7 @@ void register_force_rate_models(ModelRegistry& r) {
            p.activation = activation(s.params);
            p.noise_std = s.params.number("noise_std", p.noise_std);
            p.dt = s.params.optional_duration("dt");
-           const std::string integration = s.params.text("integration", "euler");
-           if (integration != "euler" && integration != "exact") {
-             throw InvalidArgument("integration", "must be euler or exact, not '" + integration + "'");
-           }
-           p.integration = integration == "euler" ? Integration::kEuler : Integration::kExact;
+           p.integration = integration(s.params);
            p.seed = seed(s);
            WeightMatrix w_in = weight_matrix(s, "w_in");
            WeightMatrix w_out;
