@@ -291,6 +291,45 @@ std::uint32_t Session::observe(std::string_view node) {
   return static_cast<std::uint32_t>(m.observed.size() - 1);
 }
 
+namespace {
+
+// The node and variable index a state query names, checked.
+std::pair<const Node*, std::size_t> state_variable(const Network& net, std::string_view node,
+                                                   std::string_view variable) {
+  const Node& n = net.node(net.id(node));
+  const auto names = n.state_names();
+  const auto it = std::find(names.begin(), names.end(), variable);
+  if (it == names.end()) {
+    std::string known;
+    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
+    throw InvalidArgument("variable", "node '" + n.name() + "' has no state '" + std::string(variable) +
+                                          "' (it has: " + (known.empty() ? "none" : known) + ")");
+  }
+  return {&n, static_cast<std::size_t>(it - names.begin())};
+}
+
+}  // namespace
+
+double Session::state(std::string_view node, std::string_view variable, std::uint32_t unit) const {
+  const auto [n, v] = state_variable(impl_->sim->network(), node, variable);
+  if (unit >= n->state_size(v)) {
+    throw OutOfRange("unit", std::to_string(unit) + " of '" + n->name() + "." + std::string(variable) + "', which has " +
+                                 std::to_string(n->state_size(v)));
+  }
+  return n->state(v, unit, impl_->sim->now());
+}
+
+void Session::state(std::string_view node, std::string_view variable, std::span<double> out) const {
+  const auto [n, v] = state_variable(impl_->sim->network(), node, variable);
+  if (out.size() != n->state_size(v)) {
+    throw DimensionMismatch("out", "has " + std::to_string(out.size()) + " values for '" + n->name() + "." +
+                                       std::string(variable) + "', which has " + std::to_string(n->state_size(v)));
+  }
+  std::vector<NeuronIndex> all(out.size());
+  for (std::size_t k = 0; k < all.size(); ++k) all[k] = static_cast<NeuronIndex>(k);
+  n->sample_state(v, all, impl_->sim->now(), out);
+}
+
 void Session::on_output(OutputCallback callback) { impl_->callback = std::move(callback); }
 
 std::optional<OutputSpike> Session::pop() {

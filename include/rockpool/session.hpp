@@ -116,6 +116,16 @@ class ROCKPOOL_API Session {
   std::size_t poll(std::vector<OutputSpike>& out, std::size_t max = SIZE_MAX);
   std::size_t queued_outputs() const;
 
+  // --- state (the session's own thread, between advances) ------------------------------
+  // State variable `variable` of the named node at now(), computed exactly without
+  // changing the run: a neuron's "v_mem" or "i_syn0", a readout's "y" (Rockpool's weighted
+  // surrogate output, a StateReadout node of a config: doc/models.md), a rate layer's "y".
+  // OutOfRange for an unknown node or a unit out of range, InvalidArgument for a variable
+  // the node does not have (the message lists its variables).
+  double state(std::string_view node, std::string_view variable, std::uint32_t unit) const;
+  // Every unit of it, into `out` (DimensionMismatch unless out.size() is the node's count).
+  void state(std::string_view node, std::string_view variable, std::span<double> out) const;
+
   // --- inputs (thread-safe) -----------------------------------------------------------
   // The input node of that name (OutOfRange if none). The first input added is the default.
   InputRef input(std::string_view name) const;

@@ -339,6 +339,39 @@ TEST_CASE("Session: a continuous input into a LIF is a current input, sampled ev
   CHECK(std::abs(to_seconds(out[0].time) - expected) < 2e-9);  // exact to the tick
 }
 
+TEST_CASE("Session::state reads a LIF's V and its weighted surrogate readout at now()") {
+  // A continuous session input drives a current-input LIF (1 ms samples); a StateReadout
+  // (surrogate, w_out = [2]) reads it every 0.5 ms. Pushing 0.8 at 0: V(t) = 0.8 (1 - e^{-t/tm})
+  // (subthreshold), and y at a tick t_k is 2 U(V(t_k)), U = tanh(20 (V - 1) + 1)/2 + 1/2
+  // (threshold 1, v_reset 0: v = V - 1).
+  NetworkBuilder b = NetworkBuilder::from_text(R"(
+input { name: "level" size: 1 session { continuous: true } }
+node { name: "lif" model: "LIFExact" size: 1 param { name: "tau_mem" value: 0.02 } }
+node { name: "out" model: "StateReadout" size: 1 param { name: "source" text: "lif" } param { name: "w_out" value: 2 }
+  param { name: "dt" text: "0.5ms" } }
+projection { from: "level" to: "lif" one_to_one {} weight: 1 }
+)");
+  Session s(std::move(b));
+  s.push(s.input("level"), Time::zero(), 0, 0.8);
+  const auto v_at = [](double t) { return 0.8 * (1.0 - std::exp(-t / 0.02)); };
+  for (double t : {0.0037, 0.012, 0.0305}) {
+    s.advance_to(Time::from_seconds(t));
+    CHECK(s.state("lif", "v_mem", 0) == doctest::Approx(v_at(to_seconds(s.now()))).epsilon(1e-12));
+    std::vector<double> all(1);
+    s.state("lif", "v_mem", all);
+    CHECK(all[0] == s.state("lif", "v_mem", 0));
+    // The readout holds its last tick's value: the last multiple of 0.5 ms before now().
+    const double tick = std::floor(to_seconds(s.now()) / 0.0005 - 1e-9) * 0.0005;
+    const double u = std::tanh(20.0 * (v_at(tick) - 1.0) + 1.0) / 2.0 + 0.5;
+    CHECK(s.state("out", "y", 0) == doctest::Approx(2.0 * u).epsilon(1e-9));
+  }
+  CHECK_THROWS_AS(s.state("nope", "v_mem", 0), OutOfRange);
+  CHECK_THROWS_WITH_AS(s.state("lif", "w", 0), doctest::Contains("it has: v_mem, i_syn0"), InvalidArgument);
+  CHECK_THROWS_AS(s.state("lif", "v_mem", 1), OutOfRange);
+  std::vector<double> two(2);
+  CHECK_THROWS_AS(s.state("lif", "v_mem", two), DimensionMismatch);
+}
+
 // The network of the config tests below, in the config language of doc/configs.md.
 const char* const kConfigText = R"(# a small network
 input { name: "sensor" size: 2 session {} }
