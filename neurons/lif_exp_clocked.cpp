@@ -20,7 +20,12 @@ LifExpClocked::LifExpClocked(LifExp::Parameters parameters, std::size_t size, Du
       discretisation_(discretisation) {
   LifExp check(params_, 0);  // the same parameter checks as the event-driven model
   if (dt <= Duration::zero()) throw InvalidArgument("dt", "must be positive");
+  if (discretisation == Discretisation::kRockpoolEuler && params_.refractory != Duration::zero()) {
+    throw InvalidArgument("refractory", "must be 0 with the rockpool_euler discretisation (Rockpool's Jax LIF "
+                                        "layers have no refractory period)");
+  }
   const double h = to_seconds(dt);
+  euler_rate_ = h / params_.tau_mem;
   refractory_steps_ = static_cast<double>((params_.refractory.ticks() + dt.ticks() - 1) / dt.ticks());
   decay_mem_ = std::exp(-h / params_.tau_mem);
   v_inf_ = params_.v_rest + params_.bias;
@@ -59,7 +64,14 @@ void LifExpClocked::start() {
   v_mem_ = initial_v_;
   i_syn_.assign(size_ * ports_, 0.0);
   refractory_left_.assign(size_, 0.0);
+  if (discretisation_ == Discretisation::kRockpoolEuler) spikes_prev_.assign(size_, 0.0);
   step_ = 0;
+}
+
+void LifExpClocked::set_noise(double noise_std, std::uint64_t seed) {
+  // Rockpool's Jax LIF layers draw noise_std * z per step, unscaled by dt: a StateNoise over
+  // 1 s has per_step() == noise_std exactly.
+  noise_ = StateNoise(noise_std, discretisation_ == Discretisation::kRockpoolEuler ? seconds(1) : dt_, seed);
 }
 
 // One fused, branch-free pass over the neurons with the port count known at compile time,
@@ -133,10 +145,51 @@ template <bool kInput, bool kCurrent>
   }
 }
 
+// Rockpool's older Jax LIF step (see the header), in Rockpool's order of operations; like
+// advance_rockpool, a plain untuned loop. The currents hold beta_p I_p from the last step,
+// so adding the bin's input completes Rockpool's beta_p I_p + x_p.
+template <bool kInput, bool kCurrent>
+[[gnu::always_inline]] inline void LifExpClocked::advance_euler(std::size_t begin, std::size_t end,
+                                                                const double* __restrict in,
+                                                                double* __restrict fired) {
+  const std::size_t n = size_;
+  double* __restrict v = v_mem_.data();
+  double* __restrict previous = spikes_prev_.data();
+  const double* __restrict current = current_.data();
+  double* __restrict cur = i_syn_.data();
+  const double rate = euler_rate_, v_rest = params_.v_rest, bias = params_.bias, theta = params_.threshold;
+  const double reset = params_.threshold - params_.v_reset;  // > 0 (LifExp's check)
+  for (std::size_t i = begin; i < end; ++i) {
+    double sum = 0.0;
+    for (std::size_t p = 0; p < ports_; ++p) {
+      const double now = kInput ? cur[p * n + i] + in[p * n + i] : cur[p * n + i];
+      cur[p * n + i] = now * decay_syn_[p];
+      sum += now;
+    }
+    const double vi = v[i] - previous[i] * reset;  // the previous step's reset, subtractive
+    const double drive = kCurrent ? (sum + current[i]) + bias : sum + bias;
+    const double next = vi + rate * (drive - (vi - v_rest));
+    // Rockpool: clip(floor(V + 1), 0), in units where threshold = 0 and the reset is 1.
+    const double count = std::max(std::floor((next - theta) / reset + 1.0), 0.0);
+    v[i] = next;
+    previous[i] = count;
+    fired[i - begin] = count;
+  }
+}
+
 [[gnu::always_inline]] inline void LifExpClocked::advance(std::size_t begin, std::size_t end,
                                                           std::span<const double> input, double* fired) {
   const double* in = input.data();
   const bool with_input = !input.empty();
+  if (discretisation_ == Discretisation::kRockpoolEuler) {
+    switch (with_input * 2 + has_current_) {
+      case 0: advance_euler<false, false>(begin, end, in, fired); break;
+      case 1: advance_euler<false, true>(begin, end, in, fired); break;
+      case 2: advance_euler<true, false>(begin, end, in, fired); break;
+      default: advance_euler<true, true>(begin, end, in, fired); break;
+    }
+    return;
+  }
   if (discretisation_ == Discretisation::kRockpool) {
     switch (with_input * 2 + has_current_) {
       case 0: advance_rockpool<false, false>(begin, end, in, fired); break;
@@ -223,13 +276,46 @@ void LifExpClocked::step(std::span<const double> input, std::span<double> output
   add_noise();
   step_dense(input, output);
   has_current_ = false;
+  if (discretisation_ == Discretisation::kRockpoolEuler) check_counts(0, output.data(), size_);
 }
 
 void LifExpClocked::step_spikes(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
   assert(input.empty() || input.size() == size_in());
   add_noise();
-  step_listing(input, spiked);
+  if (discretisation_ == Discretisation::kRockpoolEuler) {
+    step_listing_euler(input, spiked);
+  } else {
+    step_listing(input, spiked);
+  }
   has_current_ = false;
+}
+
+// kRockpoolEuler's listing: a count of c spikes lists the neuron c times (the simulation
+// emits one spike per entry). Separate from step_listing, whose flags are 0 or 1.
+void LifExpClocked::step_listing_euler(std::span<const double> input, std::vector<NeuronIndex>& spiked) {
+  constexpr std::size_t kBlock = 256;
+  double counts[kBlock];
+  for (std::size_t b = 0; b < size_; b += kBlock) {
+    const std::size_t len = std::min(size_ - b, kBlock);
+    advance(b, b + len, input, counts);
+    check_counts(b, counts, len);
+    for (std::size_t i = 0; i < len; ++i) {
+      for (double c = counts[i]; c >= 1.0; c -= 1.0) spiked.push_back(static_cast<NeuronIndex>(b + i));
+    }
+  }
+}
+
+void LifExpClocked::check_counts(std::size_t begin, const double* counts, std::size_t n) const {
+  // A whole number of spikes per step; V far above threshold (a huge input) would make the
+  // simulation emit millions of spikes at one tick, so that is refused by name instead.
+  constexpr double kMaxSpikesPerStep = 1u << 20;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(counts[i] <= kMaxSpikesPerStep)) {
+      throw OutOfRange("spike count", "neuron " + std::to_string(begin + i) + " of '" + name() + "' would fire " +
+                                          std::to_string(counts[i]) + " spikes in one step (v_mem " +
+                                          std::to_string(v_mem_[begin + i]) + "); at most 2^20");
+    }
+  }
 }
 
 // Copies size_ values and says whether all are finite, in one branch-free pass that
@@ -263,7 +349,12 @@ void LifExpClocked::set_current(std::span<const double> current) {
 
 void LifExpClocked::add_noise() {
   // A separate pass, so the tuned step loops stay as they are when there is no noise.
-  if (noise_) {
+  if (noise_ && discretisation_ == Discretisation::kRockpoolEuler) {
+    // Rockpool's Jax LIF layers add the noise to the current input: I_in + noise.
+    if (!has_current_) current_.assign(size_, 0.0);
+    for (std::size_t i = 0; i < size_; ++i) current_[i] += noise_(i, step_);
+    has_current_ = true;
+  } else if (noise_) {
     for (std::size_t i = 0; i < size_; ++i) v_mem_[i] += noise_(i, step_);
   }
   ++step_;
@@ -276,6 +367,8 @@ void LifExpClocked::save_state(StateWriter& out) const {
   out.put_array(i_syn_);
   out.put_array(refractory_left_);
   out.put(step_);  // the noise counter: noise draws are keyed by (seed, neuron, step)
+  // The pending reset; only kRockpoolEuler has one, so the other layouts are unchanged.
+  if (discretisation_ == Discretisation::kRockpoolEuler) out.put_array(spikes_prev_);
 }
 
 void LifExpClocked::restore_state(StateReader& in) {
@@ -284,6 +377,7 @@ void LifExpClocked::restore_state(StateReader& in) {
   in.get_exact(i_syn_, "LifExpClocked i_syn");
   in.get_exact(refractory_left_, "LifExpClocked refractory_left");
   step_ = in.get<std::uint64_t>("LifExpClocked step");
+  if (discretisation_ == Discretisation::kRockpoolEuler) in.get_exact(spikes_prev_, "LifExpClocked spikes_prev");
 }
 
 }  // namespace rockpool

@@ -300,12 +300,14 @@ void register_lif_models(ModelRegistry& r) {
            const LifExp::Parameters p = lif_parameters(s.params);
            const Duration dt = s.params.duration("dt", milliseconds(1));  // Rockpool's LIF default
            const std::string mode = s.params.text("discretisation", "exact");
-           if (mode != "exact" && mode != "rockpool") {
-             throw InvalidArgument("discretisation", "must be exact or rockpool, not '" + mode + "'");
+           if (mode != "exact" && mode != "rockpool" && mode != "rockpool_euler") {
+             throw InvalidArgument("discretisation", "must be exact, rockpool or rockpool_euler, not '" + mode + "'");
            }
-           auto lif = std::make_unique<LifExpClocked>(p, s.size, dt,
-                                                      mode == "exact" ? LifExpClocked::Discretisation::kExact
-                                                                      : LifExpClocked::Discretisation::kRockpool);
+           auto lif = std::make_unique<LifExpClocked>(
+               p, s.size, dt,
+               mode == "exact"      ? LifExpClocked::Discretisation::kExact
+               : mode == "rockpool" ? LifExpClocked::Discretisation::kRockpool
+                                    : LifExpClocked::Discretisation::kRockpoolEuler);
            set_initial_v(*lif, s.params, s.size, p.v_rest);
            return BuiltModel{std::move(lif), p.tau_syn.size()};
          }});
