@@ -309,6 +309,7 @@ void register_lif_models(ModelRegistry& r) {
                : mode == "rockpool" ? LifExpClocked::Discretisation::kRockpool
                                     : LifExpClocked::Discretisation::kRockpoolEuler);
            set_initial_v(*lif, s.params, s.size, p.v_rest);
+           lif->set_noise(s.params.number("noise_std", 0.0), seed(s));  // state noise (state_noise.hpp)
            return BuiltModel{std::move(lif), p.tau_syn.size()};
          }});
 }

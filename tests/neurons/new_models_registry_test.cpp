@@ -24,6 +24,7 @@
 #include "neurons/state_readout.hpp"
 #include "neurons/updown.hpp"
 #include "neurons/lif_exp.hpp"
+#include "neurons/lif_exp_clocked.hpp"
 #include "tests/api/network_fixtures.hpp"
 
 using namespace rockpool;
@@ -472,4 +473,25 @@ projection { from: "lif" to: "lif" dense {} weight: -0.2 delay: "0.3ms" port: 0 
     return net;
   };
   check_model(config, make, kT1, kT2, 20);
+}
+
+TEST_CASE("LIFClocked with state noise by name and through a checkpoint") {
+  const std::string config = R"(
+input { name: "in" size: 10 poisson { rate: 200 seed: 8 } }
+node { name: "lif" model: "LIFClocked" size: 6 param { name: "dt" text: "0.5ms" } param { name: "tau_syn" value: 0.005 }
+  param { name: "noise_std" value: 0.4 } param { name: "seed" value: 12 } }
+projection { from: "in" to: "lif" random { p: 0.5 seed: 2 } weight: 0.6 }
+)";
+  auto make = [] {
+    Network net;
+    const NodeId in = net.add("in", std::make_unique<PoissonSource>(std::vector<double>(10, 200.0), 8));
+    LifExp::Parameters p;
+    p.tau_syn = {0.005};
+    auto lif = std::make_unique<LifExpClocked>(p, 6, microseconds(500));
+    lif->set_noise(0.4, 12);
+    const NodeId l = net.add("lif", std::move(lif));
+    net.connect(in, l, Projection::random(10, 6, 0.5, 0.6, Duration::zero(), 2));
+    return net;
+  };
+  check_model(config, make, kT1, kT2, 10);
 }
