@@ -84,6 +84,10 @@ class ClockedLayer : public Node {
     throw NetworkError(std::string(type_name()) + " '" + name() + "' takes no current input");
   }
 
+  // A layer that reads another node's state at its ticks (StateReadout) names it here, so
+  // that at equal times it ticks after that node when the node is a clocked layer too.
+  virtual const Node* reads_state_of() const { return nullptr; }
+
   // The time of the tick being stepped, set by the simulation before each step: for the
   // few layers that read other nodes at the tick (StateReadout); models do not need it.
   Time tick_time() const { return tick_time_; }

@@ -92,10 +92,21 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
   // Clocked layers that tick at the same time do so in topological order of their
   // continuous connections, so a downstream layer sees its upstream layer's output of the
   // same bin (as in Rockpool's chained evolution). Kahn's algorithm, ties by NodeId.
+  // A layer reading a clocked layer's state (ClockedLayer::reads_state_of) ticks after it too.
   std::vector<std::size_t> indegree(nodes_.size(), 0);
+  std::vector<std::vector<NodeId>> readers(nodes_.size());
   for (ProjectionId p = 0; p < network_.num_projections(); ++p) {
     const auto e = network_.ends(p);
     if (nodes_[e.pre].layer && nodes_[e.post].layer) ++indegree[e.post];
+  }
+  for (NodeId id = 0; id < nodes_.size(); ++id) {
+    const Node* read = nodes_[id].layer ? nodes_[id].layer->reads_state_of() : nullptr;
+    for (NodeId src = 0; read && src < nodes_.size(); ++src) {
+      if (&network_.node(src) == read && nodes_[src].layer) {
+        readers[src].push_back(id);
+        ++indegree[id];
+      }
+    }
   }
   tick_rank_.assign(nodes_.size(), 0);
   std::vector<NodeId> ready;
@@ -111,6 +122,9 @@ Simulation::Simulation(Network network, Time t0) : network_(std::move(network)),
     for (ProjectionId p : network_.outgoing(id)) {
       const NodeId post = network_.ends(p).post;
       if (nodes_[post].layer && --indegree[post] == 0) ready.push_back(post);
+    }
+    for (NodeId reader : readers[id]) {
+      if (--indegree[reader] == 0) ready.push_back(reader);
     }
   }
   // Layers in a loop of delayed spiking projections keep NodeId order after the others.

@@ -84,6 +84,7 @@ class LifExpClocked final : public ClockedLayer {
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
 
   void set_v_mem(std::span<const double> v);
+  const LifExp::Parameters& parameters() const { return params_; }
   // State noise, Rockpool's noise_std (state_noise.hpp): noise_std sqrt(dt) z is added to V
   // at the start of each step and then propagated with it over the step; z is drawn per
   // (seed, neuron, step). 0 (the default) switches it off. kRockpoolEuler: noise_std z is

@@ -238,7 +238,7 @@ Integration integration(const ModelParams& params) {
 
 void register_readout_models(ModelRegistry& r) {
   r.add({"StateReadout", {"SurrogateReadout"},
-         "a population's state every dt, through Rockpool's surrogate and w_out: continuous out "
+         "a population's or layer's state every dt, through Rockpool's surrogate and w_out: continuous out "
          "(neurons/state_readout.hpp)",
          [](const ModelSpec& s) {
            const std::string source = s.params.text("source", "");
@@ -248,11 +248,11 @@ void register_readout_models(ModelRegistry& r) {
            for (NodeId id = 0; id < s.network->num_nodes(); ++id) {
              if (s.network->node(id).name() == source) node = &s.network->node(id);
            }
-           if (!node || node->family() != NodeFamily::kPopulation) {
-             throw InvalidArgument("source", "'" + source + "' is not an event-driven population listed before '" +
+           if (!node ||
+               (node->family() != NodeFamily::kPopulation && node->family() != NodeFamily::kClockedLayer)) {
+             throw InvalidArgument("source", "'" + source + "' is not a population or clocked layer listed before '" +
                                                  std::string(s.node) + "'");
            }
-           const auto& population = static_cast<const Population&>(*node);
            StateReadout::Parameters p;
            p.dt = s.params.duration("dt", p.dt);
            p.variable = s.params.text("variable", p.variable);
@@ -262,25 +262,33 @@ void register_readout_models(ModelRegistry& r) {
            } else if (transform != "identity") {
              throw InvalidArgument("transform", "must be surrogate or identity, not '" + transform + "'");
            }
-           if (const auto* lif = dynamic_cast<const LifExp*>(&population)) {  // the LIF's own levels
+           if (const auto* lif = dynamic_cast<const LifExp*>(node)) {  // the LIF's own levels
              p.threshold = lif->parameters().threshold;
              p.v_reset = lif->parameters().v_reset;
+           } else if (const auto* clocked = dynamic_cast<const LifExpClocked*>(node)) {
+             p.threshold = clocked->parameters().threshold;
+             p.v_reset = clocked->parameters().v_reset;
            }
            p.threshold = s.params.number("threshold", p.threshold);
            p.v_reset = s.params.number("v_reset", p.v_reset);
+           // One row of w_out per unit of the variable (StateReadout names an unknown variable).
+           const auto names = node->state_names();
+           const auto found = std::find(names.begin(), names.end(), p.variable);
+           const std::size_t units =
+               found == names.end() ? node->size_out() : node->state_size(static_cast<std::size_t>(found - names.begin()));
            if (s.params.has("w_out")) {
              std::vector<double> w = s.params.numbers("w_out", {});
-             if (w.size() != population.size() * s.size) {
+             if (w.size() != units * s.size) {
                throw DimensionMismatch("w_out", "has " + std::to_string(w.size()) + " values for a " +
-                                                    std::to_string(population.size()) + " x " + std::to_string(s.size) +
+                                                    std::to_string(units) + " x " + std::to_string(s.size) +
                                                     " matrix (source size x size, row-major)");
              }
-             p.w_out = WeightMatrix(population.size(), s.size, std::move(w));
-           } else if (s.size != population.size()) {
+             p.w_out = WeightMatrix(units, s.size, std::move(w));
+           } else if (s.size != units) {
              throw InvalidArgument("size", "without w_out the readout has one output per neuron of '" + source +
-                                               "' (" + std::to_string(population.size()) + ")");
+                                               "' (" + std::to_string(units) + ")");
            }
-           return BuiltModel{std::make_unique<StateReadout>(population, std::move(p))};
+           return BuiltModel{std::make_unique<StateReadout>(*node, std::move(p))};
          }});
 }
 

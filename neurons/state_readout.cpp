@@ -6,6 +6,7 @@
 
 #include "engine/checkpoint.hpp"
 #include "neurons/lif_exp.hpp"
+#include "neurons/lif_exp_clocked.hpp"
 
 namespace rockpool {
 namespace {
@@ -14,8 +15,12 @@ constexpr std::string_view kReadoutStateNames[] = {"y"};
 
 }  // namespace
 
-StateReadout::StateReadout(const Population& source, Parameters parameters)
+StateReadout::StateReadout(const Node& source, Parameters parameters)
     : source_(source), params_(std::move(parameters)) {
+  if (source_.family() != NodeFamily::kPopulation && source_.family() != NodeFamily::kClockedLayer) {
+    throw InvalidArgument("source", std::string(source_.type_name()) + " '" + source_.name() +
+                                        "' is an input: a readout reads a population or a clocked layer");
+  }
   if (params_.dt <= Duration::zero()) throw InvalidArgument("dt", "must be positive");
   const auto names = source_.state_names();
   const auto it = std::find(names.begin(), names.end(), params_.variable);
@@ -32,12 +37,12 @@ StateReadout::StateReadout(const Population& source, Parameters parameters)
   }
   if (params_.w_out) {
     params_.w_out->check("w_out");
-    if (params_.w_out->rows != source_.size()) {
+    if (params_.w_out->rows != source_.state_size(variable_)) {
       throw DimensionMismatch("w_out", "has " + std::to_string(params_.w_out->rows) + " rows for a population of " +
-                                           std::to_string(source_.size()) + " (one row per neuron)");
+                                           std::to_string(source_.state_size(variable_)) + " (one row per neuron)");
     }
   }
-  sampled_.assign(source_.size(), 0.0);
+  sampled_.assign(source_.state_size(variable_), 0.0);
   if (params_.w_out) {
     const WeightMatrix& w = *params_.w_out;
     w_out_t_.resize(w.values.size());
@@ -45,12 +50,23 @@ StateReadout::StateReadout(const Population& source, Parameters parameters)
       for (std::size_t o = 0; o < w.columns; ++o) w_out_t_[o * w.rows + j] = w.at(j, o);
     }
   }
-  all_.resize(source_.size());
+  all_.resize(source_.state_size(variable_));
   for (std::size_t j = 0; j < all_.size(); ++j) all_[j] = static_cast<NeuronIndex>(j);
   last_.assign(size_out(), 0.0);
 }
 
 std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out,
+                                                      Duration dt) {
+  Parameters p;
+  p.dt = dt;
+  p.transform = ReadoutTransform::kRockpoolSurrogate;
+  p.threshold = lif.parameters().threshold;
+  p.v_reset = lif.parameters().v_reset;
+  if (w_out) p.w_out.emplace(std::move(*w_out));
+  return std::make_unique<StateReadout>(lif, std::move(p));
+}
+
+std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExpClocked& lif, std::optional<WeightMatrix> w_out,
                                                       Duration dt) {
   Parameters p;
   p.dt = dt;

@@ -1,9 +1,11 @@
-// state_readout.hpp: a clocked, weighted readout of an event-driven population's state —
+// state_readout.hpp: a clocked, weighted readout of a population's or layer's state —
 // Rockpool's "weighted surrogate output" (the LIF layers with an `_IO` / `_SO` suffix).
 //
-// Every dt the readout samples a state variable of every neuron of its source population
-// (by default `v_mem`) at the tick, exactly (Node::state computes it in closed form
-// without touching the model), maps it through a transform and weights it:
+// Every dt the readout samples a state variable of every neuron of its source (by default
+// `v_mem`) at the tick: a population's exactly (Node::sample_state computes it in closed
+// form without touching the model); a clocked layer's after that layer's step of the same
+// tick (the readout ticks after its source, reads_state_of), as Rockpool computes its
+// surrogate from each step's V. It maps the values through a transform and weights them:
 //
 //   y_o(t_k) = sum_j U(x_j(t_k)) w_out[j][o],        t_k = t0 + k dt
 //
@@ -34,6 +36,7 @@
 namespace rockpool {
 
 class LifExp;
+class LifExpClocked;
 
 enum class ReadoutTransform : std::uint8_t { kIdentity, kRockpoolSurrogate };
 
@@ -51,18 +54,21 @@ class StateReadout final : public ClockedLayer {
   using Parameters = StateReadoutParameters;
 
   // `source` must outlive the readout (both belong to one Network). Throws InvalidArgument
-  // for a source that is not an event-driven population, an unknown variable, dt <= 0,
+  // for a source that is not a population or a clocked layer, an unknown variable, dt <= 0,
   // threshold <= v_reset; DimensionMismatch if w_out has not one row per neuron.
-  StateReadout(const Population& source, Parameters parameters);
-  // Rockpool's weighted surrogate output of an exact LIF population (its threshold, reset).
+  StateReadout(const Node& source, Parameters parameters);
+  // Rockpool's weighted surrogate output of an exact or clocked LIF (its threshold, reset).
   static std::unique_ptr<StateReadout> surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out, Duration dt);
+  static std::unique_ptr<StateReadout> surrogate(const LifExpClocked& lif, std::optional<WeightMatrix> w_out,
+                                                 Duration dt);
 
   std::string_view type_name() const override { return "StateReadout"; }
   std::size_t size_in() const override { return 0; }
-  std::size_t size_out() const override { return params_.w_out ? params_.w_out->columns : source_.size(); }
+  std::size_t size_out() const override { return params_.w_out ? params_.w_out->columns : sampled_.size(); }
   Signal input_signal() const override { return Signal::kNone; }
   Signal output_signal() const override { return Signal::kContinuous; }
   Duration dt() const override { return params_.dt; }
+  const Node* reads_state_of() const override { return &source_; }
   std::span<const std::string_view> state_names() const override;  // {"y"}: the last output
   double state(std::size_t variable, NeuronIndex i, Time t) const override;
 
@@ -75,7 +81,7 @@ class StateReadout final : public ClockedLayer {
   double transform(double x) const;
 
  private:
-  const Population& source_;
+  const Node& source_;
   Parameters params_;
   std::size_t variable_;
   std::vector<NeuronIndex> all_;  // 0 .. N-1: every neuron is read
