@@ -297,15 +297,7 @@ namespace {
 std::pair<const Node*, std::size_t> state_variable(const Network& net, std::string_view node,
                                                    std::string_view variable) {
   const Node& n = net.node(net.id(node));
-  const auto names = n.state_names();
-  const auto it = std::find(names.begin(), names.end(), variable);
-  if (it == names.end()) {
-    std::string known;
-    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
-    throw InvalidArgument("variable", "node '" + n.name() + "' has no state '" + std::string(variable) +
-                                          "' (it has: " + (known.empty() ? "none" : known) + ")");
-  }
-  return {&n, static_cast<std::size_t>(it - names.begin())};
+  return {&n, n.state_index(variable)};
 }
 
 }  // namespace

@@ -15,6 +15,17 @@ std::string_view signal_name(Signal s) {
   return "?";
 }
 
+std::size_t Node::state_index(std::string_view variable) const {
+  const auto names = state_names();
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (names[k] == variable) return k;
+  }
+  std::string known;
+  for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
+  throw InvalidArgument("variable", "node '" + name() + "' has no state '" + std::string(variable) +
+                                        "' (it has: " + (known.empty() ? "none" : known) + ")");
+}
+
 double Node::state(std::size_t variable, NeuronIndex, Time) const {
   throw OutOfRange("state variable", std::string(type_name()) + " '" + name() + "' has no state variable " +
                                          std::to_string(variable));

@@ -46,6 +46,9 @@ class Node {
 
   // Names of the state variables a StateRecorder can sample, e.g. {"v_mem", "i_syn0"}.
   virtual std::span<const std::string_view> state_names() const { return {}; }
+  // The index of `variable` in state_names(); InvalidArgument naming the node and listing
+  // its variables if it has none of that name (recorders, readouts, sessions).
+  std::size_t state_index(std::string_view variable) const;
   // Value of state variable `variable` (index into state_names()) of unit `i` at time t,
   // without changing any state (so recording never changes a run). Pre: t is not earlier
   // than the last event the unit received.

@@ -155,15 +155,8 @@ SpikeRecorder& Simulation::record_spikes(NodeId node) {
 StateRecorder& Simulation::add_state_recorder(NodeId node, std::string_view variable,
                                               std::vector<NeuronIndex> neurons, RecorderRuntime schedule) {
   const Node& n = network_.node(node);
-  const auto names = n.state_names();
-  const auto it = std::find(names.begin(), names.end(), variable);
-  if (it == names.end()) {
-    std::string known;
-    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
-    throw InvalidArgument("variable", "node '" + n.name() + "' has no state '" + std::string(variable) +
-                                          "' (it has: " + (known.empty() ? "none" : known) + ")");
-  }
-  const std::size_t units = n.state_size(static_cast<std::size_t>(it - names.begin()));
+  const std::size_t index = n.state_index(variable);
+  const std::size_t units = n.state_size(index);
   if (neurons.empty()) {
     for (std::size_t i = 0; i < units; ++i) neurons.push_back(static_cast<NeuronIndex>(i));
   }
@@ -174,7 +167,7 @@ StateRecorder& Simulation::add_state_recorder(NodeId node, std::string_view vari
     }
   }
   state_recorders_.push_back(std::make_unique<StateRecorder>(
-      node, static_cast<std::size_t>(it - names.begin()), std::move(neurons), n.name() + "." + std::string(variable)));
+      node, index, std::move(neurons), n.name() + "." + std::string(variable)));
   recorder_runtime_.push_back(std::move(schedule));
   if (started_) schedule_sample(static_cast<std::uint32_t>(state_recorders_.size() - 1));
   return *state_recorders_.back();

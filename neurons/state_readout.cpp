@@ -22,15 +22,7 @@ StateReadout::StateReadout(const Node& source, Parameters parameters)
                                         "' is an input: a readout reads a population or a clocked layer");
   }
   if (params_.dt <= Duration::zero()) throw InvalidArgument("dt", "must be positive");
-  const auto names = source_.state_names();
-  const auto it = std::find(names.begin(), names.end(), params_.variable);
-  if (it == names.end()) {
-    std::string known;
-    for (auto name : names) known += (known.empty() ? "" : ", ") + std::string(name);
-    throw InvalidArgument("variable", std::string(source_.type_name()) + " '" + source_.name() + "' has no state '" +
-                                          params_.variable + "' (it has: " + (known.empty() ? "none" : known) + ")");
-  }
-  variable_ = static_cast<std::size_t>(it - names.begin());
+  variable_ = source_.state_index(params_.variable);
   if (params_.transform == ReadoutTransform::kRockpoolSurrogate &&
       !(std::isfinite(params_.threshold) && std::isfinite(params_.v_reset) && params_.v_reset < params_.threshold)) {
     throw InvalidArgument("v_reset", "the surrogate needs finite threshold and v_reset, v_reset < threshold");
@@ -55,26 +47,25 @@ StateReadout::StateReadout(const Node& source, Parameters parameters)
   last_.assign(size_out(), 0.0);
 }
 
-std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out,
-                                                      Duration dt) {
+std::unique_ptr<StateReadout> StateReadout::surrogate_of(const Node& lif, const LifExp::Parameters& levels,
+                                                         std::optional<WeightMatrix> w_out, Duration dt) {
   Parameters p;
   p.dt = dt;
   p.transform = ReadoutTransform::kRockpoolSurrogate;
-  p.threshold = lif.parameters().threshold;
-  p.v_reset = lif.parameters().v_reset;
+  p.threshold = levels.threshold;
+  p.v_reset = levels.v_reset;
   if (w_out) p.w_out.emplace(std::move(*w_out));
   return std::make_unique<StateReadout>(lif, std::move(p));
 }
 
+std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExp& lif, std::optional<WeightMatrix> w_out,
+                                                      Duration dt) {
+  return surrogate_of(lif, lif.parameters(), std::move(w_out), dt);
+}
+
 std::unique_ptr<StateReadout> StateReadout::surrogate(const LifExpClocked& lif, std::optional<WeightMatrix> w_out,
                                                       Duration dt) {
-  Parameters p;
-  p.dt = dt;
-  p.transform = ReadoutTransform::kRockpoolSurrogate;
-  p.threshold = lif.parameters().threshold;
-  p.v_reset = lif.parameters().v_reset;
-  if (w_out) p.w_out.emplace(std::move(*w_out));
-  return std::make_unique<StateReadout>(lif, std::move(p));
+  return surrogate_of(lif, lif.parameters(), std::move(w_out), dt);
 }
 
 std::span<const std::string_view> StateReadout::state_names() const { return kReadoutStateNames; }
@@ -85,19 +76,13 @@ double StateReadout::state(std::size_t variable, NeuronIndex i, Time t) const {
   return last_[i];
 }
 
-double StateReadout::transform(double x) const {
-  if (params_.transform == ReadoutTransform::kIdentity) return x;
-  // tanh(z) / 2 + 1/2 = 1 / (1 + e^{-2z}), z = 20 v + 1: one exp instead of tanh's expm1
-  // and its branches (a third of the cost per neuron); equal to within a few ulp.
-  const double v = (x - params_.threshold) * (1.0 / (params_.threshold - params_.v_reset));
-  return 1.0 / (1.0 + std::exp(-(40.0 * v + 2.0)));  // as step() computes it
-}
-
 void StateReadout::start() { std::fill(last_.begin(), last_.end(), 0.0); }
 
 void StateReadout::step(std::span<const double>, std::span<double> output) {
   source_.sample_state(variable_, all_, tick_time(), sampled_);
   if (params_.transform == ReadoutTransform::kRockpoolSurrogate) {
+    // U = tanh(z) / 2 + 1/2 = 1 / (1 + e^{-2z}), z = 20 v + 1: one exp instead of tanh's
+    // expm1 and its branches (a third of the cost per neuron); equal within a few ulp.
     const double threshold = params_.threshold, unit = 1.0 / (params_.threshold - params_.v_reset);
     for (double& x : sampled_) x = 1.0 / (1.0 + std::exp(-(40.0 * ((x - threshold) * unit) + 2.0)));
   }

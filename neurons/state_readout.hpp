@@ -31,11 +31,11 @@
 
 #include "engine/clocked_layer.hpp"
 #include "engine/population.hpp"
-#include "neurons/rate.hpp"  // WeightMatrix
+#include "neurons/lif_exp.hpp"  // LifExp::Parameters
+#include "neurons/rate.hpp"     // WeightMatrix
 
 namespace rockpool {
 
-class LifExp;
 class LifExpClocked;
 
 enum class ReadoutTransform : std::uint8_t { kIdentity, kRockpoolSurrogate };
@@ -77,10 +77,10 @@ class StateReadout final : public ClockedLayer {
   void save_state(StateWriter& out) const override;
   void restore_state(StateReader& in) override;
 
-  // The transform alone, for one value.
-  double transform(double x) const;
-
  private:
+  static std::unique_ptr<StateReadout> surrogate_of(const Node& lif, const LifExp::Parameters& levels,
+                                                    std::optional<WeightMatrix> w_out, Duration dt);
+
   const Node& source_;
   Parameters params_;
   std::size_t variable_;
