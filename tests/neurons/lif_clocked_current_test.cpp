@@ -339,70 +339,10 @@ TEST_CASE("clocked LIF with current and spiking input converges to the exact Lif
 
 namespace {
 
-// Everything observable of a run: spikes (node, neuron, time) and every state variable of
-// the LIF every 0.7 ms.
-struct Observed {
-  std::vector<std::tuple<NodeId, NeuronIndex, Time>> spikes;
-  std::vector<std::vector<double>> samples;
-};
-
-std::vector<StateRecorder*> observe(Simulation& sim, NodeId lif, Observed& o) {
-  sim.on_spike([&o](NodeId node, NeuronIndex i, Time t) { o.spikes.emplace_back(node, i, t); });
-  std::vector<StateRecorder*> recorders;
-  for (std::string_view name : sim.network().node(lif).state_names()) {
-    recorders.push_back(&sim.record_state(lif, name, {}, microseconds(700)));
-  }
-  return recorders;
-}
-
-void collect(const std::vector<StateRecorder*>& recorders, Observed& o) {
-  o.samples.resize(recorders.size());
-  for (std::size_t r = 0; r < recorders.size(); ++r) {
-    o.samples[r].insert(o.samples[r].end(), recorders[r]->samples().begin(), recorders[r]->samples().end());
-  }
-}
-
-Observed run_straight(Network net, Time until) {
-  Simulation sim(std::move(net));
-  Observed o;
-  const auto recorders = observe(sim, sim.network().id("lif"), o);
-  sim.run_until(until);
-  collect(recorders, o);
-  return o;
-}
-
-// Run to t1, checkpoint, restore into a fresh make(), run on to t2.
-Observed run_split(const std::function<Network()>& make, Time t1, Time t2) {
-  Observed o;
-  std::vector<std::byte> bytes;
-  {
-    Simulation first(make());
-    const auto recorders = observe(first, first.network().id("lif"), o);
-    first.run_until(t1);
-    StateWriter out;
-    first.save_state(out);
-    bytes.assign(out.bytes().begin(), out.bytes().end());
-    collect(recorders, o);
-  }
-  Simulation second(make());
-  const auto recorders = observe(second, second.network().id("lif"), o);
-  StateReader in(bytes, "<test>");
-  second.restore_state(in);
-  CHECK(in.at_end());
-  second.run_until(t2);
-  collect(recorders, o);
-  return o;
-}
-
-std::string list(const std::vector<double>& v) {
-  std::string out;
-  char buffer[32];
-  for (const double x : v) {
-    std::snprintf(buffer, sizeof buffer, "%.17g", x);
-    out += (out.empty() ? "" : ", ") + std::string(buffer);
-  }
-  return "[" + out + "]";
-}
+using test::LifObserved;
+using test::list;
+using test::run_split;
+using test::run_straight;
 
 // Port `port` of a `size`-neuron clocked LIF: its block of input channels.
 std::vector<Synapse> onto_port(const std::vector<Synapse>& synapses, std::uint32_t port, std::size_t size) {
@@ -465,19 +405,15 @@ projection { from: "lif" to: "lif" dense {} weight: -0.2 delay: "0.5ms" port: 1 
       return net;
     };
     const Time t1 = Time::zero() + milliseconds(37) + microseconds(310), t2 = Time::zero() + milliseconds(90);
-    const Observed by_name = run_straight(NetworkConfig::parse(config, "test.pbtxt").build().network, t2);
-    const Observed in_code = run_straight(make(), t2);
+    const LifObserved by_name = run_straight(NetworkConfig::parse(config, "test.pbtxt").build().network, t2);
+    const LifObserved in_code = run_straight(make(), t2);
     const auto lif_spikes = std::count_if(in_code.spikes.begin(), in_code.spikes.end(),
                                           [](const auto& s) { return std::get<0>(s) == 2; });
     CHECK(lif_spikes >= 20);
     MESSAGE(mode << ": " << lif_spikes << " LIF spikes");
-    CHECK(by_name.spikes == in_code.spikes);
     REQUIRE(by_name.samples.size() == 3);
-    for (std::size_t r = 0; r < 3; ++r) CHECK(same_bits(by_name.samples[r], in_code.samples[r]));
-
-    const Observed split = run_split(make, t1, t2);
-    CHECK(split.spikes == in_code.spikes);
-    for (std::size_t r = 0; r < 3; ++r) CHECK(same_bits(split.samples[r], in_code.samples[r]));
+    test::check_same(by_name, in_code);
+    test::check_same(run_split(make, t1, t2), in_code);
   }
 }
 

@@ -18,6 +18,7 @@
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 #include "tests/api/network_fixtures.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 using rockpool::test::same_bits;
@@ -182,62 +183,9 @@ TEST_CASE("rockpool_euler: a self-projection without delay is Rockpool's w_rec, 
   CHECK(spike_times == expected_times);
 }
 
-namespace {
-
-struct Observed {
-  std::vector<std::tuple<NodeId, NeuronIndex, Time>> spikes;
-  std::vector<std::vector<double>> samples;
-};
-
-std::vector<StateRecorder*> observe(Simulation& sim, Observed& o) {
-  const NodeId lif = sim.network().id("lif");
-  sim.on_spike([&o](NodeId node, NeuronIndex i, Time t) { o.spikes.emplace_back(node, i, t); });
-  std::vector<StateRecorder*> recorders;
-  for (std::string_view name : sim.network().node(lif).state_names()) {
-    recorders.push_back(&sim.record_state(lif, name, {}, microseconds(700)));
-  }
-  return recorders;
-}
-
-void collect(const std::vector<StateRecorder*>& recorders, Observed& o) {
-  o.samples.resize(recorders.size());
-  for (std::size_t r = 0; r < recorders.size(); ++r) {
-    o.samples[r].insert(o.samples[r].end(), recorders[r]->samples().begin(), recorders[r]->samples().end());
-  }
-}
-
-Observed run_straight(Network net, Time until) {
-  Simulation sim(std::move(net));
-  Observed o;
-  const auto recorders = observe(sim, o);
-  sim.run_until(until);
-  collect(recorders, o);
-  return o;
-}
-
-Observed run_split(const std::function<Network()>& make, Time t1, Time t2) {
-  Observed o;
-  std::vector<std::byte> bytes;
-  {
-    Simulation first(make());
-    const auto recorders = observe(first, o);
-    first.run_until(t1);
-    StateWriter out;
-    first.save_state(out);
-    bytes.assign(out.bytes().begin(), out.bytes().end());
-    collect(recorders, o);
-  }
-  Simulation second(make());
-  const auto recorders = observe(second, o);
-  StateReader in(bytes, "<test>");
-  second.restore_state(in);
-  CHECK(in.at_end());
-  second.run_until(t2);
-  collect(recorders, o);
-  return o;
-}
-
-}  // namespace
+using test::LifObserved;
+using test::run_split;
+using test::run_straight;
 
 TEST_CASE("LIFClocked with discretisation rockpool_euler by name equals the one built in code, and survives a checkpoint") {
   // Poisson spikes onto 2 ports of 4 neurons, recurrent inhibition and excitation without
@@ -276,19 +224,15 @@ projection { from: "lif" to: "lif" dense {} weight: -0.4 port: 1 }
     return net;
   };
   const Time t1 = Time::zero() + milliseconds(41) + microseconds(300), t2 = Time::zero() + milliseconds(120);
-  const Observed by_name = run_straight(NetworkConfig::parse(config, "test.pbtxt").build().network, t2);
-  const Observed in_code = run_straight(make(), t2);
+  const LifObserved by_name = run_straight(NetworkConfig::parse(config, "test.pbtxt").build().network, t2);
+  const LifObserved in_code = run_straight(make(), t2);
   const auto lif_spikes =
       std::count_if(in_code.spikes.begin(), in_code.spikes.end(), [](const auto& s) { return std::get<0>(s) == 1; });
   CHECK(lif_spikes >= 20);
   MESSAGE("rockpool_euler: " << lif_spikes << " LIF spikes");
-  CHECK(by_name.spikes == in_code.spikes);
   REQUIRE(by_name.samples.size() == 3);
-  for (std::size_t r = 0; r < 3; ++r) CHECK(same_bits(by_name.samples[r], in_code.samples[r]));
-
-  const Observed split = run_split(make, t1, t2);
-  CHECK(split.spikes == in_code.spikes);
-  for (std::size_t r = 0; r < 3; ++r) CHECK(same_bits(split.samples[r], in_code.samples[r]));
+  test::check_same(by_name, in_code);
+  test::check_same(run_split(make, t1, t2), in_code);
 }
 
 TEST_CASE("rockpool_euler: bad combinations and values are named") {

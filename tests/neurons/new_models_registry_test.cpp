@@ -26,6 +26,7 @@
 #include "neurons/lif_exp.hpp"
 #include "neurons/lif_exp_clocked.hpp"
 #include "tests/api/network_fixtures.hpp"
+#include "tests/neurons/model_test_support.hpp"
 
 using namespace rockpool;
 using rockpool::test::same_bits;
@@ -170,15 +171,7 @@ std::vector<double> ramp(std::size_t n, double scale, double offset) {
   return w;
 }
 
-std::string list(const std::vector<double>& v) {
-  std::string out;
-  char buffer[32];
-  for (const double x : v) {
-    std::snprintf(buffer, sizeof buffer, "%.17g", x);
-    out += (out.empty() ? "" : ", ") + std::string(buffer);
-  }
-  return "[" + out + "]";
-}
+using test::list;
 
 const Time kT1 = Time::zero() + milliseconds(37) + microseconds(310);
 const Time kT2 = Time::zero() + milliseconds(90);
